@@ -1,0 +1,311 @@
+"""The audit trail: every insert, update and delete of a register record, hash-chained.
+
+An ORM hook (:func:`install`) writes one :class:`AuditEvent` per changed row in the same
+transaction as the change. Each event's hash covers its content and the previous event's hash,
+so editing, removing or reordering any event breaks the chain from there on;
+:func:`verify_chain` names the first event that no longer matches. Triggers installed by the
+migrations refuse UPDATE and DELETE on the table.
+
+Bulk writers (attendance, imports) that bypass the ORM call :func:`append_events` with the same
+event dicts, so the chain has one writer function.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import enum
+import getpass
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from zunyi_trainer.models import AuditEvent, Base
+from zunyi_trainer.timeutil import now_utc
+
+GENESIS_HASH = "0" * 64
+_IGNORED_COLUMNS = {"updated_at"}
+_table = AuditEvent.__table__
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on some service accounts
+        return "unknown"
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is written into an audit event or an export batch."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(ev: dict[str, Any]) -> str:
+    payload = canonical_json(
+        [
+            ev["id"],
+            jsonable(ev["at"]),
+            ev["actor"],
+            ev["action"],
+            ev["table_name"],
+            ev["record_key"],
+            jsonable(ev["class_uuid"]),
+            ev["changes"],
+            ev["prev_hash"],
+        ]
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def last_event(connection: sa.Connection) -> tuple[int, str]:
+    row = connection.execute(sa.select(_table.c.id, _table.c.hash).order_by(_table.c.id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def _serialise_lock(connection: sa.Connection) -> None:
+    """Writers must not fork the chain. SQLite serialises writers by itself (the transaction
+    holds the write lock once it has written); PostgreSQL needs an explicit lock."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(7201508)"))
+
+
+def append_events(connection: sa.Connection, events: Iterable[dict[str, Any]]) -> int:
+    """Chain and insert events. Each dict has actor, action, table_name, record_key,
+    class_uuid and changes (a JSON-able dict); ``at`` defaults to now. Returns the count."""
+    pending = list(events)
+    if not pending:
+        return 0
+    _serialise_lock(connection)
+    last_id, prev = last_event(connection)
+    at = now_utc()
+    rows = []
+    for ev in pending:
+        last_id += 1
+        row = {
+            "id": last_id,
+            "at": ev.get("at") or at,
+            "actor": ev.get("actor") or default_actor(),
+            "action": ev["action"],
+            "table_name": ev["table_name"],
+            "record_key": str(ev["record_key"]),
+            "class_uuid": ev.get("class_uuid"),
+            "changes": ev["changes"] if isinstance(ev["changes"], str) else canonical_json(ev["changes"]),
+            "prev_hash": prev,
+        }
+        # The hash is computed on the value as stored: instants at microsecond precision in UTC.
+        row["hash"] = event_hash(row)
+        prev = row["hash"]
+        rows.append(row)
+    connection.execute(_table.insert(), rows)
+    return len(rows)
+
+
+# --- the ORM hook -----------------------------------------------------------------------------
+
+
+def _is_audited(obj: object) -> bool:
+    return isinstance(obj, Base) and getattr(type(obj), "__audited__", True)
+
+
+def _class_uuid(obj: Base) -> uuid.UUID | None:
+    try:
+        owner = obj.audit_class()
+    except Exception:  # a parent already gone in the same flush: the event still stands
+        return None
+    return getattr(owner, "uuid", None) if owner is not None else None
+
+
+def _snapshot(obj: Base) -> dict[str, Any]:
+    state = inspect(obj)
+    return {
+        attr.key: jsonable(state.attrs[attr.key].loaded_value)
+        for attr in state.mapper.column_attrs
+        if attr.key not in _IGNORED_COLUMNS
+    }
+
+
+def _related_key(obj: object) -> str:
+    return obj.audit_key() if isinstance(obj, Base) else str(obj)
+
+
+def _changes(obj: Base) -> dict[str, Any]:
+    state = inspect(obj)
+    changes: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _IGNORED_COLUMNS:
+            continue
+        hist = state.attrs[attr.key].history
+        if hist.added or hist.deleted:
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old != new:
+                changes[attr.key] = [jsonable(old), jsonable(new)]
+    # Many-to-many collections (e.g. an institution's approved trades) are changes of the row.
+    for rel in state.mapper.relationships:
+        if rel.secondary is None:
+            continue
+        hist = state.attrs[rel.key].history
+        if hist.added or hist.deleted:
+            changes[rel.key] = {
+                "added": sorted(_related_key(o) for o in hist.added),
+                "removed": sorted(_related_key(o) for o in hist.deleted),
+            }
+    return changes
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    # Deleted rows and their class are read while everything is still loaded.
+    pending = session.info.setdefault("_audit_deleted", [])
+    for obj in list(session.deleted):
+        if _is_audited(obj):
+            pending.append((type(obj).__tablename__, obj.audit_key(), _class_uuid(obj), _snapshot(obj)))
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    actor = session.info.get("actor") or default_actor()
+    events: list[dict[str, Any]] = []
+    for obj in session.new:
+        if _is_audited(obj):
+            events.append(
+                {
+                    "action": "insert",
+                    "table_name": type(obj).__tablename__,
+                    "record_key": obj.audit_key(),
+                    "class_uuid": _class_uuid(obj),
+                    "changes": _snapshot(obj),
+                }
+            )
+    for obj in session.dirty:
+        if _is_audited(obj) and obj not in session.deleted:
+            changes = _changes(obj)
+            if changes:
+                events.append(
+                    {
+                        "action": "update",
+                        "table_name": type(obj).__tablename__,
+                        "record_key": obj.audit_key(),
+                        "class_uuid": _class_uuid(obj),
+                        "changes": changes,
+                    }
+                )
+    deleted_keys = set()
+    for table_name, key, class_uuid, snapshot in session.info.pop("_audit_deleted", []):
+        if (table_name, key) in deleted_keys:
+            continue
+        deleted_keys.add((table_name, key))
+        events.append(
+            {"action": "delete", "table_name": table_name, "record_key": key, "class_uuid": class_uuid, "changes": snapshot}
+        )
+    # Rows removed by cascade during the flush itself were not in session.deleted before it.
+    for obj in session.deleted:
+        if _is_audited(obj) and (type(obj).__tablename__, obj.audit_key()) not in deleted_keys:
+            events.append(
+                {
+                    "action": "delete",
+                    "table_name": type(obj).__tablename__,
+                    "record_key": obj.audit_key(),
+                    "class_uuid": _class_uuid(obj),
+                    "changes": _snapshot(obj),
+                }
+            )
+    for ev in events:
+        ev["actor"] = actor
+    append_events(session.connection(), events)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop("_audit_deleted", None)
+
+
+def install(session_class: Any) -> None:
+    """Audit every flush of sessions made by ``session_class`` (a sessionmaker or Session)."""
+    if not event.contains(session_class, "after_flush", _after_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+        event.listen(session_class, "after_flush", _after_flush)
+        event.listen(session_class, "after_soft_rollback", lambda s, prev: _after_rollback(s))
+
+
+def record_operation(
+    session: Session,
+    action: str,
+    obj: Base,
+    details: dict[str, Any],
+) -> None:
+    """Record a named operation (a status transition, a decision, a correction) with its why."""
+    session.flush()
+    append_events(
+        session.connection(),
+        [
+            {
+                "actor": session.info.get("actor") or default_actor(),
+                "action": action,
+                "table_name": type(obj).__tablename__,
+                "record_key": obj.audit_key(),
+                "class_uuid": _class_uuid(obj),
+                "changes": {k: jsonable(v) for k, v in details.items()},
+            }
+        ],
+    )
+
+
+# --- verification -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ChainReport:
+    events: int
+    first_bad_id: int | None
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_id is None
+
+
+def _rows(connection: sa.Connection, batch: int = 5000) -> Iterator[sa.Row]:
+    after = 0
+    while True:
+        rows = connection.execute(sa.select(_table).where(_table.c.id > after).order_by(_table.c.id).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].id
+
+
+def verify_chain(connection: sa.Connection) -> ChainReport:
+    prev = GENESIS_HASH
+    count = 0
+    for row in _rows(connection):
+        count += 1
+        ev = dict(row._mapping)
+        if ev["prev_hash"] != prev:
+            return ChainReport(count, row.id, "prev_hash")
+        if event_hash(ev) != ev["hash"]:
+            return ChainReport(count, row.id, "hash")
+        prev = ev["hash"]
+    return ChainReport(count, None, "")

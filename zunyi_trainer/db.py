@@ -1,0 +1,381 @@
+"""Opening the register: engine and pragmas, lock, health checks, backups and upgrades.
+
+:func:`open_register` is the one way in, for the GUI, the command line and the tests. It refuses
+what it must (a register already open elsewhere, one from a newer app, a damaged file — never
+replacing it by an empty one), takes a verified backup before an upgrade, and upgrades with
+foreign keys off and ``foreign_key_check`` after, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from zunyi_trainer import audit, paths
+from zunyi_trainer.backups import BackupInfo, check_file, create_backup, list_backups
+from zunyi_trainer.errors import RegisterDamaged, RegisterError, RegisterMissing, RegisterTooNew
+from zunyi_trainer.i18n import text
+from zunyi_trainer.lockfile import RegisterLock
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, connection_record: object) -> None:
+    # Let SQLAlchemy, not the driver, decide where transactions begin (the pysqlite recipe in
+    # the SQLAlchemy docs): the driver's own handling on Python 3.11 commits before DDL, which
+    # would break the all-or-nothing upgrade.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    # WAL: readers never block the writer, and a crash mid-write leaves the last commit intact.
+    cur.execute("PRAGMA journal_mode=WAL")
+    # FULL: a commit is on disk when it returns; the register outlives a power cut.
+    cur.execute("PRAGMA synchronous=FULL")
+    # SQLite leaves foreign keys off unless each connection asks.
+    cur.execute("PRAGMA foreign_keys=ON")
+    # Wait for a moment instead of failing when another connection is writing.
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | Path) -> sa.Engine:
+    """An engine for a SQLite file path or any SQLAlchemy URL, with the register's settings."""
+    if isinstance(url, Path) or "://" not in str(url):
+        url = f"sqlite:///{Path(url).as_posix()}"
+    engine = sa.create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(paths.migrations_dir()))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _raw(connection: sa.Connection) -> sqlite3.Connection:
+    return connection.connection.dbapi_connection  # type: ignore[return-value]
+
+
+def upgrade(engine: sa.Engine) -> tuple[str | None, str]:
+    """Upgrade to head in one transaction; returns (from, to). Foreign keys are off while the
+    tables are rebuilt (Alembic batch mode) and checked as a whole before the commit."""
+    with engine.connect() as conn:
+        before = current_revision(conn)
+        conn.rollback()
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            _raw(conn).execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or it is ignored
+        try:
+            with conn.begin():
+                command.upgrade(alembic_config(conn), "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RegisterError(
+                            "升级后发现 {n} 处外键不一致，升级已撤销，登记册保持原样。",
+                            "The upgrade left {n} broken references and was undone; the register is unchanged.",
+                            n=len(broken),
+                        )
+        finally:
+            if sqlite:
+                _raw(conn).execute("PRAGMA foreign_keys=ON")
+        after = current_revision(conn)
+        conn.rollback()
+    return before, after or ""
+
+
+def integrity_problem(engine: sa.Engine) -> str | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
+    return None if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
+
+
+_CLOUD_MARKERS = (
+    "onedrive",
+    "dropbox",
+    "icloud",
+    "google drive",
+    "googledrive",
+    "百度网盘",
+    "baidunetdisk",
+    "坚果云",
+    "nutstore",
+    "wps云盘",
+    "wpsdrive",
+    "微云",
+    "weiyun",
+    "seafile",
+    "nextcloud",
+)
+_NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "ncpfs", "davfs", "fuse.davfs2"}
+
+
+def network_folder_kind(path: Path) -> str | None:
+    """``"cloud"`` or ``"network"`` when the register sits where SQLite's locking is unreliable."""
+    text_path = str(path).lower()
+    if any(marker in text_path for marker in _CLOUD_MARKERS):
+        return "cloud"
+    if text_path.startswith("\\\\") or text_path.startswith("//"):
+        return "network"
+    if os.name == "nt":  # pragma: no cover - Windows only
+        import ctypes
+
+        drive = os.path.splitdrive(str(path))[0] + "\\"
+        if ctypes.windll.kernel32.GetDriveTypeW(drive) == 4:  # DRIVE_REMOTE
+            return "network"
+        return None
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    best, best_type = "", ""
+    resolved = str(path.resolve())
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3 and resolved.startswith(parts[1]) and len(parts[1]) > len(best):
+            best, best_type = parts[1], parts[2]
+    return "network" if best_type in _NETWORK_FS else None
+
+
+@dataclasses.dataclass
+class OpenReport:
+    created: bool = False
+    upgraded_from: str | None = None
+    upgraded_to: str | None = None
+    backup: BackupInfo | None = None
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+class Register:
+    """An open register: its engine, a session factory that audits every change, and its lock."""
+
+    def __init__(self, data_dir: Path, engine: sa.Engine, lock: RegisterLock | None, report: OpenReport) -> None:
+        self.data_dir = data_dir
+        self.path = paths.register_path(data_dir)
+        self.engine = engine
+        self.lock = lock
+        self.report = report
+        self.sessionmaker = sessionmaker(engine, expire_on_commit=False)
+        audit.install(self.sessionmaker)
+        self.actor = audit.default_actor()
+
+    @property
+    def backups_dir(self) -> Path:
+        return paths.backups_dir(self.data_dir)
+
+    @property
+    def attachments_dir(self) -> Path:
+        return paths.attachments_dir(self.data_dir)
+
+    def session(self) -> Session:
+        s = self.sessionmaker()
+        s.info["actor"] = self.actor
+        return s
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed together at the end, or not at all."""
+        with self.session() as s, s.begin():
+            yield s
+
+    def backup(self, reason: str = "manual", target: Path | None = None, progress=None) -> BackupInfo:
+        if self.engine.dialect.name != "sqlite":
+            raise RegisterError(
+                "此数据库不是本地登记册文件，请用数据库自带的备份工具（如 pg_dump）。",
+                "This database is not a local register file; use the database's own backup tool (pg_dump).",
+            )
+        return create_backup(self.path, self.backups_dir, reason, target=target, progress=progress)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _damaged(path: Path, data_dir: Path, problem: str) -> RegisterDamaged:
+    backups = [b for b in list_backups(paths.backups_dir(data_dir)) if check_file(b.path) is None]
+    newest = backups[0].path.name if backups else text("（没有可用的备份）", "(no usable backup)")
+    return RegisterDamaged(
+        "登记册文件 {path} 已损坏（{problem}）。程序不会用空登记册替换它。可以从最新的完好备份 {newest} 恢复"
+        "（命令：zunyi-trainer db restore 备份文件），或把该文件交给技术人员检查。",
+        "The register {path} is damaged ({problem}). It will not be replaced by an empty one. Restore "
+        "the newest good backup {newest} (zunyi-trainer db restore FILE) or have the file examined.",
+        path=str(path),
+        problem=problem,
+        newest=newest,
+        backups=backups,
+    )
+
+
+def open_register(
+    data_dir: Path | str | None = None,
+    *,
+    create: bool = True,
+    upgrade_schema: bool = True,
+    lock: bool = True,
+) -> Register:
+    """Open (or create) the register in ``data_dir`` and bring it to the app's schema."""
+    base = paths.data_dir(data_dir)
+    path = paths.register_path(base)
+    report = OpenReport()
+    exists = path.exists()
+    if not exists and not create:
+        raise RegisterMissing(
+            "在 {base} 中没有找到登记册。请先运行 zunyi-trainer demo 或在程序中新建。",
+            "No register in {base}. Run zunyi-trainer demo or create one in the app first.",
+            base=str(base),
+        )
+    base.mkdir(parents=True, exist_ok=True)
+    held = RegisterLock(path) if lock else None
+    if held is not None:
+        held.acquire()
+    try:
+        if exists:
+            problem = check_file(path, quick=True) if path.stat().st_size else "empty file"
+            if problem and "alembic_version" in problem:
+                problem = None  # a file created but never migrated: upgrade fills it
+            if problem:
+                raise _damaged(path, base, problem)
+        engine = make_engine(path)
+        try:
+            _bring_to_head(engine, path, base, exists, report)
+        except Exception:
+            engine.dispose()
+            raise
+        kind = network_folder_kind(path)
+        if kind:
+            report.warnings.append(
+                text(
+                    "登记册位于{where}（{path}）。这类文件夹的同步和锁定会损坏数据库，请把数据目录移到本机硬盘。",
+                    "The register is in a {where} ({path}); syncing and locking there can damage it. "
+                    "Move the data dir to a local disk.",
+                    where=text("网络共享文件夹", "network share")
+                    if kind == "network"
+                    else text("云同步文件夹", "cloud-sync folder"),
+                    path=str(path),
+                )
+            )
+        report.created = not exists
+        register = Register(base, engine, held, report)
+        from zunyi_trainer.seeding import ensure_reference_data  # after the schema exists
+
+        with register.transaction() as s:
+            ensure_reference_data(s)
+        return register
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
+
+
+def _bring_to_head(engine: sa.Engine, path: Path, base: Path, existed: bool, report: OpenReport) -> None:
+    head = head_revision()
+    with engine.connect() as conn:
+        current = current_revision(conn)
+        has_tables = bool(sa.inspect(conn).get_table_names())
+    if current is not None and current not in known_revisions():
+        raise RegisterTooNew(
+            "这个登记册由更新版本的 zunyi-trainer 创建（数据库版本 {current}），本程序只认识到 {head}。"
+            "请安装最新版本后再打开；登记册没有被改动。",
+            "This register was written by a newer zunyi-trainer (schema {current}); this app knows up to "
+            "{head}. Install the newer version; the register was not changed.",
+            current=current,
+            head=head,
+        )
+    if current == head:
+        return  # quick_check already passed in open_register
+    if existed and has_tables:
+        report.backup = create_backup(path, paths.backups_dir(base), "pre-upgrade")
+    report.upgraded_from, report.upgraded_to = upgrade(engine)
+    problem = integrity_problem(engine)
+    if problem:
+        raise _damaged(path, base, problem)
+    log.info("register %s upgraded from %s to %s", path, report.upgraded_from, report.upgraded_to)
+
+
+def check_register(data_dir: Path | str | None = None) -> list[str]:
+    """What ``db check`` reports: an empty list when the register is healthy."""
+    base = paths.data_dir(data_dir)
+    path = paths.register_path(base)
+    if not path.exists():
+        return [text("没有找到登记册：{path}", "No register at {path}", path=str(path))]
+    problem = check_file(path)
+    if problem:
+        return [text("登记册已损坏：{problem}", "The register is damaged: {problem}", problem=problem)]
+    problems = []
+    engine = make_engine(path)
+    try:
+        with engine.connect() as conn:
+            current = current_revision(conn)
+            if current != head_revision():
+                problems.append(
+                    text(
+                        "数据库版本 {cur} 与程序的 {head} 不一致（运行 db upgrade）。",
+                        "Schema {cur} differs from the app's {head} (run db upgrade).",
+                        cur=current,
+                        head=head_revision(),
+                    )
+                )
+            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if fk:
+                problems.append(text("{n} 处外键引用不一致。", "{n} broken foreign-key references.", n=len(fk)))
+            report = audit.verify_chain(conn)
+            if not report.ok:
+                problems.append(
+                    text(
+                        "审计记录第 {id} 条与哈希链不符，记录可能被篡改。",
+                        "Audit event {id} does not match the hash chain: the trail may have been tampered with.",
+                        id=report.first_bad_id,
+                    )
+                )
+    finally:
+        engine.dispose()
+    return problems
+
+
+def is_frozen() -> bool:
+    return bool(getattr(sys, "frozen", False))
