@@ -1,0 +1,509 @@
+"""Attendance: deriving a status from sign-in times, recording marks in bulk, rates by hours.
+
+Rates are by 课时 (hours), not by sessions: 出勤 and 迟到 count the session's 课时, 早退 counts
+the part that was attended, 请假 and 旷课 count nothing. Sessions before a trainee enrolled or
+after they withdrew do not count against them, nor do sessions not yet held (unless marked).
+
+:func:`record_marks` is the hot path of a terminal import (tens of thousands of marks): it writes
+with SQLAlchemy Core bulk statements and one audit event per changed row through
+:func:`zunyi_trainer.audit.append_events`, not one ORM object per mark.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from zunyi_trainer import audit
+from zunyi_trainer.errors import ValidationError
+from zunyi_trainer.models import (
+    Attendance,
+    AttendanceMethod,
+    AttendanceStatus,
+    ClassSession,
+    Enrollment,
+    TrainingClass,
+)
+from zunyi_trainer.settings import RuleSettings
+from zunyi_trainer.timeutil import local_instant, now_utc, today_local
+
+Progress = Callable[[int, int], None]
+
+# Statuses that mean the trainee was there (for all or part of the session).
+ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EARLY_LEAVE})
+# When a 早退 was entered by hand without times, this share of the session is counted.
+UNTIMED_EARLY_LEAVE_SHARE = 0.5
+_CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
+_WRITE_CHUNK = 5000  # rows per executemany, so the progress callback moves
+
+
+def _minutes(delta: dt.timedelta) -> float:
+    return delta.total_seconds() / 60
+
+
+def session_bounds(class_session: ClassSession) -> tuple[dt.datetime, dt.datetime]:
+    """The session's start and end as aware instants."""
+    return (
+        local_instant(class_session.date, class_session.start_time),
+        local_instant(class_session.date, class_session.end_time),
+    )
+
+
+def derive_status(
+    class_session: ClassSession,
+    sign_in_at: dt.datetime | None,
+    sign_out_at: dt.datetime | None,
+    settings: RuleSettings,
+) -> AttendanceStatus:
+    """The status that sign-in and sign-out times give, with the school's tolerances.
+
+    No sign-in and no sign-out: 旷课. A missing sign-out (paper sheets often have none) does not
+    make an early leave; a missing sign-in with a sign-out is read as arrival on time. Missing
+    more than ``absent_after_minutes`` in all is 旷课; leaving more than ``early_leave_minutes``
+    early is 早退 (which counts only the attended part, so it wins over 迟到); arriving more than
+    ``late_after_minutes`` late is 迟到.
+    """
+    for value in (sign_in_at, sign_out_at):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: sign-in and sign-out are aware instants")
+    if sign_in_at is None and sign_out_at is None:
+        return AttendanceStatus.ABSENT
+    start, end = session_bounds(class_session)
+    if sign_in_at is not None and sign_out_at is not None and sign_out_at <= sign_in_at:
+        return AttendanceStatus.ABSENT
+    if (sign_in_at is not None and sign_in_at >= end) or (sign_out_at is not None and sign_out_at <= start):
+        return AttendanceStatus.ABSENT
+    late = max(0.0, _minutes(sign_in_at - start)) if sign_in_at is not None else 0.0
+    early = max(0.0, _minutes(end - sign_out_at)) if sign_out_at is not None else 0.0
+    if late + early > settings.absent_after_minutes:
+        return AttendanceStatus.ABSENT
+    if early > settings.early_leave_minutes:
+        return AttendanceStatus.EARLY_LEAVE
+    if late > settings.late_after_minutes:
+        return AttendanceStatus.LATE
+    return AttendanceStatus.PRESENT
+
+
+def attended_share(
+    status: AttendanceStatus,
+    session_start: dt.datetime,
+    session_end: dt.datetime,
+    sign_in_at: dt.datetime | None,
+    sign_out_at: dt.datetime | None,
+) -> float:
+    """The share (0..1) of a session's 课时 a mark counts."""
+    status = AttendanceStatus(status)
+    if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+        return 1.0
+    if status is not AttendanceStatus.EARLY_LEAVE:
+        return 0.0
+    length = (session_end - session_start).total_seconds()
+    if sign_out_at is None or length <= 0:
+        return UNTIMED_EARLY_LEAVE_SHARE
+    begin = max(session_start, sign_in_at) if sign_in_at is not None else session_start
+    stayed = (min(session_end, sign_out_at) - begin).total_seconds()
+    return min(1.0, max(0.0, stayed / length))
+
+
+# --- recording ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Mark:
+    """One trainee's attendance at one session, as entered or imported."""
+
+    session_id: int
+    enrollment_id: int
+    status: AttendanceStatus
+    sign_in_at: dt.datetime | None = None
+    sign_out_at: dt.datetime | None = None
+    leave_reason: str = ""
+
+
+def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat()
+
+
+def _same_instant(a: dt.datetime | None, b: dt.datetime | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.astimezone(dt.UTC).replace(microsecond=0) == b.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _check_mark(m: Mark) -> AttendanceStatus:
+    try:
+        status = AttendanceStatus(m.status)
+    except ValueError:
+        raise ValidationError(
+            "考勤状态“{s}”无效，应为出勤、迟到、早退、请假或旷课。",
+            "The attendance status “{s}” is not one of present, late, early leave, leave or absent.",
+            field="status",
+            code="attendance.status",
+            s=m.status,
+        ) from None
+    for value in (m.sign_in_at, m.sign_out_at):
+        if value is not None and (not isinstance(value, dt.datetime) or value.tzinfo is None):
+            raise ValidationError(
+                "签到/签退时间必须带时区（程序内部错误，请联系技术人员）。",
+                "Sign-in and sign-out times must carry a time zone (an internal error; report it).",
+                code="attendance.naive_time",
+            )
+    if m.sign_in_at is not None and m.sign_out_at is not None and m.sign_out_at < m.sign_in_at:
+        raise ValidationError(
+            "签退时间早于签到时间，请核对。",
+            "The sign-out time is earlier than the sign-in time; check them.",
+            field="sign_out_at",
+            code="attendance.out_before_in",
+        )
+    if status is AttendanceStatus.LEAVE and not (m.leave_reason or "").strip():
+        raise ValidationError(
+            "请假需要填写请假事由。",
+            "A leave of absence needs its reason.",
+            field="leave_reason",
+            code="attendance.leave_reason",
+        )
+    return status
+
+
+def record_marks(
+    session: Session,
+    marks: Iterable[Mark],
+    *,
+    method: AttendanceMethod | str,
+    recorded_by: str,
+    correction_reason: str | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Record marks, all or nothing; returns how many rows were written (new or corrected).
+
+    A mark equal to the one already recorded is left alone (importing the same sheet twice
+    changes nothing). A mark that changes an existing one is a 补录 (correction): it needs a
+    ``correction_reason``, is flagged ``is_correction`` and its audit event keeps the earlier
+    value. Every written row gets an audit event like an ORM change would.
+    """
+    method = AttendanceMethod(method)
+    pending = list(marks)
+    total = len(pending)
+    if progress:
+        progress(0, total)
+    if not pending:
+        return 0
+    statuses: list[AttendanceStatus] = []
+    seen: set[tuple[int, int]] = set()
+    for m in pending:
+        statuses.append(_check_mark(m))
+        pair = (m.session_id, m.enrollment_id)
+        if pair in seen:
+            raise ValidationError(
+                "同一学员在同一课次有两条考勤记录（课次 {s}，报名 {e}），请只保留一条。",
+                "One trainee has two marks for one session (session {s}, enrolment {e}); keep one.",
+                code="attendance.duplicate",
+                s=m.session_id,
+                e=m.enrollment_id,
+            )
+        seen.add(pair)
+
+    conn = session.connection()
+    sess_t, enr_t, cls_t, att_t = (
+        ClassSession.__table__,
+        Enrollment.__table__,
+        TrainingClass.__table__,
+        Attendance.__table__,
+    )
+    session_ids = sorted({m.session_id for m in pending})
+    enrollment_ids = sorted({m.enrollment_id for m in pending})
+    session_class: dict[int, tuple[int, uuid.UUID]] = {}
+    for chunk in _chunks(session_ids):
+        for sid, cid, cuuid in conn.execute(
+            sa.select(sess_t.c.id, sess_t.c.class_id, cls_t.c.uuid)
+            .join(cls_t, cls_t.c.id == sess_t.c.class_id)
+            .where(sess_t.c.id.in_(chunk))
+        ):
+            session_class[sid] = (cid, cuuid)
+    enrollment_class: dict[int, int] = {}
+    for chunk in _chunks(enrollment_ids):
+        for eid, cid in conn.execute(sa.select(enr_t.c.id, enr_t.c.class_id).where(enr_t.c.id.in_(chunk))):
+            enrollment_class[eid] = cid
+    for m in pending:
+        if m.session_id not in session_class:
+            raise ValidationError(
+                "课次 {s} 不存在。", "Session {s} does not exist.", code="attendance.no_session", s=m.session_id
+            )
+        if m.enrollment_id not in enrollment_class:
+            raise ValidationError(
+                "报名记录 {e} 不存在。", "Enrolment {e} does not exist.", code="attendance.no_enrollment", e=m.enrollment_id
+            )
+        if enrollment_class[m.enrollment_id] != session_class[m.session_id][0]:
+            raise ValidationError(
+                "报名记录 {e} 不属于课次 {s} 所在的培训班。",
+                "Enrolment {e} does not belong to the class of session {s}.",
+                code="attendance.wrong_class",
+                e=m.enrollment_id,
+                s=m.session_id,
+            )
+
+    existing: dict[tuple[int, int], Any] = {}
+    for chunk in _chunks(session_ids):
+        for row in conn.execute(
+            sa.select(
+                att_t.c.id,
+                att_t.c.uuid,
+                att_t.c.session_id,
+                att_t.c.enrollment_id,
+                att_t.c.status,
+                att_t.c.sign_in_at,
+                att_t.c.sign_out_at,
+                att_t.c.leave_reason,
+                att_t.c.method,
+                att_t.c.recorded_by,
+            ).where(att_t.c.session_id.in_(chunk))
+        ):
+            existing[(row.session_id, row.enrollment_id)] = row
+
+    now = now_utc()
+    actor = session.info.get("actor") or audit.default_actor()
+    reason = (correction_reason or "").strip()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for m, status in zip(pending, statuses, strict=True):
+        class_uuid = session_class[m.session_id][1]
+        old = existing.get((m.session_id, m.enrollment_id))
+        leave_reason = (m.leave_reason or "").strip()
+        if old is not None:
+            if (
+                AttendanceStatus(old.status) is status
+                and _same_instant(old.sign_in_at, m.sign_in_at)
+                and _same_instant(old.sign_out_at, m.sign_out_at)
+                and (old.leave_reason or "") == leave_reason
+            ):
+                continue
+            updates.append(
+                {
+                    "b_id": old.id,
+                    "status": status,
+                    "sign_in_at": m.sign_in_at,
+                    "sign_out_at": m.sign_out_at,
+                    "leave_reason": leave_reason,
+                    "method": method,
+                    "recorded_by": recorded_by,
+                    "recorded_at": now,
+                    "is_correction": True,
+                    "correction_reason": reason,
+                    "updated_at": now,
+                }
+            )
+            changes = {
+                "status": [AttendanceStatus(old.status).value, status.value],
+                "sign_in_at": [_iso(old.sign_in_at), _iso(m.sign_in_at)],
+                "sign_out_at": [_iso(old.sign_out_at), _iso(m.sign_out_at)],
+                "leave_reason": [old.leave_reason, leave_reason],
+                "method": [AttendanceMethod(old.method).value, method.value],
+                "recorded_by": [old.recorded_by, recorded_by],
+                "is_correction": [None, True],
+                "correction_reason": [None, reason],
+            }
+            events.append(
+                {
+                    "actor": actor,
+                    "action": "update",
+                    "table_name": "attendance",
+                    "record_key": str(old.uuid),
+                    "class_uuid": class_uuid,
+                    "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                }
+            )
+            continue
+        row_uuid = uuid.uuid4()
+        inserts.append(
+            {
+                "uuid": row_uuid,
+                "session_id": m.session_id,
+                "enrollment_id": m.enrollment_id,
+                "status": status,
+                "sign_in_at": m.sign_in_at,
+                "sign_out_at": m.sign_out_at,
+                "method": method,
+                "recorded_by": recorded_by,
+                "recorded_at": now,
+                "is_correction": False,
+                "correction_reason": "",
+                "leave_reason": leave_reason,
+                "notes": "",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        # The same snapshot an ORM insert would log (without the row id, not known before the
+        # bulk insert; the uuid is the record's key). Built as canonical JSON text directly.
+        snapshot = {
+            "correction_reason": "",
+            "created_at": now.isoformat(),
+            "enrollment_id": m.enrollment_id,
+            "is_correction": False,
+            "leave_reason": leave_reason,
+            "method": method.value,
+            "notes": "",
+            "recorded_at": now.isoformat(),
+            "recorded_by": recorded_by,
+            "session_id": m.session_id,
+            "sign_in_at": _iso(m.sign_in_at),
+            "sign_out_at": _iso(m.sign_out_at),
+            "status": status.value,
+            "uuid": str(row_uuid),
+        }
+        events.append(
+            {
+                "actor": actor,
+                "action": "insert",
+                "table_name": "attendance",
+                "record_key": str(row_uuid),
+                "class_uuid": class_uuid,
+                "changes": json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")),
+            }
+        )
+
+    if updates and not reason:
+        raise ValidationError(
+            "有 {n} 条考勤与已记录的不同，属于补录，需要填写补录原因。没有写入任何记录。",
+            "{n} marks differ from what is recorded: that is a correction (补录) and needs a reason. Nothing was written.",
+            field="correction_reason",
+            code="attendance.correction_reason",
+            n=len(updates),
+        )
+
+    written = len(inserts) + len(updates)
+    done = total - written  # unchanged marks are done already
+    with session.begin_nested():
+        for chunk in _chunks(inserts, _WRITE_CHUNK):
+            conn.execute(att_t.insert(), list(chunk))
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+        if updates:
+            stmt = (
+                att_t.update()
+                .where(att_t.c.id == sa.bindparam("b_id"))
+                .values(
+                    {
+                        k: sa.bindparam(k)
+                        for k in (
+                            "status",
+                            "sign_in_at",
+                            "sign_out_at",
+                            "leave_reason",
+                            "method",
+                            "recorded_by",
+                            "recorded_at",
+                            "is_correction",
+                            "correction_reason",
+                            "updated_at",
+                        )
+                    }
+                )
+            )
+            for chunk in _chunks(updates, _WRITE_CHUNK):
+                conn.execute(stmt, list(chunk))
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        audit.append_events(conn, events)
+    if progress:
+        progress(total, total)
+    # ORM objects loaded earlier in this session no longer match the rows: reload them on use.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Attendance | Enrollment | ClassSession):
+            session.expire(obj)
+    return written
+
+
+# --- rates --------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class TraineeRate:
+    enrollment_id: int
+    attended_periods: float  # 课时 attended (early leaves count the attended part)
+    counted_periods: int  # 课时 that count for this trainee
+    rate: float  # attended / counted, 0..1; 0 when nothing counts yet
+    eligible: bool  # rate at or above the subsidy threshold (and something counted)
+
+
+def _eligible(attended: float, counted: int, threshold: float) -> bool:
+    # A small tolerance, so that exactly 80 % by hours is not lost to floating point.
+    return counted > 0 and attended + 1e-9 >= threshold * counted
+
+
+def class_rates(
+    session: Session,
+    training_class: TrainingClass,
+    settings: RuleSettings,
+    *,
+    as_of: dt.date | None = None,
+) -> dict[int, TraineeRate]:
+    """Each enrolment's attendance rate by hours.
+
+    A session counts for a trainee when it lies within their enrolment (from ``enrolled_on``
+    through ``withdrawn_on``) and it has been held (dated on or before ``as_of``, default today)
+    or the trainee already has a mark for it. Unmarked held sessions count as not attended.
+    """
+    as_of = as_of or today_local()
+    sess_t, enr_t, att_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__
+    sessions = session.execute(
+        sa.select(sess_t.c.id, sess_t.c.date, sess_t.c.start_time, sess_t.c.end_time, sess_t.c.periods).where(
+            sess_t.c.class_id == training_class.id
+        )
+    ).all()
+    enrollments = session.execute(
+        sa.select(enr_t.c.id, enr_t.c.enrolled_on, enr_t.c.withdrawn_on).where(enr_t.c.class_id == training_class.id)
+    ).all()
+    marks: dict[tuple[int, int], Any] = {}
+    for row in session.execute(
+        sa.select(att_t.c.session_id, att_t.c.enrollment_id, att_t.c.status, att_t.c.sign_in_at, att_t.c.sign_out_at)
+        .join(sess_t, sess_t.c.id == att_t.c.session_id)
+        .where(sess_t.c.class_id == training_class.id)
+    ):
+        marks[(row.session_id, row.enrollment_id)] = row
+    bounds = {s.id: (local_instant(s.date, s.start_time), local_instant(s.date, s.end_time)) for s in sessions}
+    result: dict[int, TraineeRate] = {}
+    for e in enrollments:
+        attended = 0.0
+        counted = 0
+        for s in sessions:
+            if e.enrolled_on is not None and s.date < e.enrolled_on:
+                continue
+            if e.withdrawn_on is not None and s.date > e.withdrawn_on:
+                continue
+            mark = marks.get((s.id, e.id))
+            if mark is None:
+                if s.date > as_of:
+                    continue
+                counted += s.periods
+                continue
+            counted += s.periods
+            start, end = bounds[s.id]
+            attended += s.periods * attended_share(AttendanceStatus(mark.status), start, end, mark.sign_in_at, mark.sign_out_at)
+        rate = min(1.0, attended / counted) if counted else 0.0
+        result[e.id] = TraineeRate(e.id, attended, counted, rate, _eligible(attended, counted, settings.attendance_threshold))
+    return result
+
+
+def overall_rate(rates: Iterable[TraineeRate]) -> float:
+    """The class's rate by hours: all attended 课时 over all counted 课时 (0 when none count)."""
+    attended = counted = 0.0
+    for r in rates:
+        attended += r.attended_periods
+        counted += r.counted_periods
+    return min(1.0, attended / counted) if counted else 0.0
