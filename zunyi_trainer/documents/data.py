@@ -1,0 +1,237 @@
+"""What the documents read: one class loaded with everything it prints, and the rule results.
+
+Attendance rates, rule findings and subsidy sums belong to the rules modules
+(``attendance.class_rates``, ``rules.check_class``, ``subsidy.class_subsidy``). They are imported
+where used, so this package works in a tree where one of them is missing; the fallback then
+computes the same figures from the register by the documented definitions (rate by 课时 of held
+sessions; subsidy = eligible subsidised trainees × standard).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib
+import logging
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from zunyi_trainer.errors import NotFound
+from zunyi_trainer.models import (
+    Attendance,
+    AttendanceStatus,
+    ClassSession,
+    Enrollment,
+    Institution,
+    Teacher,
+    TrainingClass,
+)
+from zunyi_trainer.timeutil import today_local
+
+log = logging.getLogger(__name__)
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EARLY_LEAVE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rate:
+    attended_periods: float  # partial sessions (late, early leave) count in part
+    counted_periods: int
+    rate: float
+    eligible: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class FindingRow:
+    code: str
+    severity: str  # "blocks" | "warns"
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class SubsidyRow:
+    eligible: int
+    total_fen: int
+    standard_fen: int
+    detail: str = ""
+
+
+def _optional(module: str) -> Any | None:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def find_class(session: Session, ref: str) -> TrainingClass:
+    """A class by its code (班级编号) or UUID, with everything the documents print loaded."""
+    opts = (
+        selectinload(TrainingClass.institution),
+        selectinload(TrainingClass.trade),
+        selectinload(TrainingClass.venue),
+        selectinload(TrainingClass.head_teacher),
+        selectinload(TrainingClass.sessions).selectinload(ClassSession.teacher).selectinload(Teacher.qualifications),
+        selectinload(TrainingClass.sessions).selectinload(ClassSession.venue),
+        selectinload(TrainingClass.enrollments).selectinload(Enrollment.trainee),
+        selectinload(TrainingClass.attachments),
+    )
+    q = sa.select(TrainingClass).options(*opts)
+    ref = ref.strip()
+    found = session.scalars(q.where(TrainingClass.code == ref)).all()
+    if not found:
+        try:
+            found = session.scalars(q.where(TrainingClass.uuid == uuid.UUID(ref))).all()
+        except ValueError:
+            found = []
+    if not found:
+        raise NotFound(
+            "没有编号为“{ref}”的培训班。可用 zunyi-trainer class list 查看全部班级编号。",
+            "There is no class “{ref}”. zunyi-trainer class list shows every class code.",
+            ref=ref,
+        )
+    if len(found) > 1:  # the same code at two institutions: only on a county's database
+        raise NotFound(
+            "编号“{ref}”对应多个培训班（不同机构），请改用班级的 UUID。",
+            "The code “{ref}” matches classes of several institutions; use the class's UUID.",
+            ref=ref,
+        )
+    return found[0]
+
+
+def settings_for(session: Session) -> Any | None:
+    mod = _optional("zunyi_trainer.settings")
+    if mod is None:
+        return None
+    try:
+        return mod.load_settings(session)
+    except Exception:  # a settings module mid-development must not stop printing
+        log.exception("load_settings failed; documents use the defaults")
+        return getattr(mod, "DEFAULTS", None)
+
+
+def threshold(settings: Any | None) -> float:
+    return float(getattr(settings, "attendance_threshold", 0.8))
+
+
+def attendance_by_session(session: Session, cls: TrainingClass) -> dict[int, dict[int, Attendance]]:
+    """session id → enrollment id → mark, in one query."""
+    rows = session.scalars(
+        sa.select(Attendance).join(ClassSession, Attendance.session_id == ClassSession.id).where(ClassSession.class_id == cls.id)
+    ).all()
+    out: dict[int, dict[int, Attendance]] = {}
+    for a in rows:
+        out.setdefault(a.session_id, {})[a.enrollment_id] = a
+    return out
+
+
+def class_rates(
+    session: Session, cls: TrainingClass, settings: Any | None, marks: dict[int, dict[int, Attendance]] | None = None
+) -> dict[int, Rate]:
+    """enrollment id → attendance rate by 课时 (the rules module's, when present)."""
+    mod = _optional("zunyi_trainer.attendance")
+    if mod is not None and hasattr(mod, "class_rates") and settings is not None:
+        try:
+            got = mod.class_rates(session, cls, settings)
+            return {
+                k: Rate(float(v.attended_periods), int(v.counted_periods), float(v.rate), bool(v.eligible))
+                for k, v in got.items()
+            }
+        except Exception:
+            log.exception("attendance.class_rates failed; documents compute rates themselves")
+    marks = marks if marks is not None else attendance_by_session(session, cls)
+    limit = threshold(settings)
+    held = [s for s in cls.sessions if s.id in marks]
+    counted = sum(s.periods for s in held)
+    rates = {}
+    for e in cls.enrollments:
+        got = sum(s.periods for s in held if (m := marks[s.id].get(e.id)) is not None and m.status in ATTENDED)
+        rate = got / counted if counted else 0.0
+        rates[e.id] = Rate(got, counted, rate, counted > 0 and rate >= limit)
+    return rates
+
+
+def findings(session: Session, cls: TrainingClass, settings: Any | None) -> list[FindingRow] | None:
+    """The class's rule findings; ``None`` when the rules module is not available."""
+    mod = _optional("zunyi_trainer.rules")
+    if mod is None or not hasattr(mod, "check_class"):
+        return None
+    try:
+        got = mod.check_class(session, cls, settings)
+    except Exception:
+        log.exception("rules.check_class failed")
+        return None
+    return [FindingRow(str(f.code), str(f.severity), str(f.message)) for f in got]
+
+
+def subsidy(session: Session, cls: TrainingClass, settings: Any | None, rates: dict[int, Rate]) -> SubsidyRow:
+    mod = _optional("zunyi_trainer.subsidy")
+    if mod is not None and hasattr(mod, "class_subsidy") and settings is not None:
+        try:
+            got = mod.class_subsidy(session, cls, settings)
+            eligible = _first_attr(got, ("eligible_count", "eligible", "eligible_trainees"), None)
+            total = _first_attr(got, ("total_fen", "amount_fen", "sum_fen"), None)
+            if isinstance(eligible, Sequence):
+                eligible = len(eligible)
+            if eligible is not None and total is not None:
+                return SubsidyRow(int(eligible), int(total), cls.subsidy_standard_fen)
+        except Exception:
+            log.exception("subsidy.class_subsidy failed; documents compute the sum themselves")
+    eligible = [
+        e for e in cls.enrollments if e.subsidised and e.withdrawn_on is None and rates.get(e.id, Rate(0, 0, 0, False)).eligible
+    ]
+    return SubsidyRow(len(eligible), len(eligible) * cls.subsidy_standard_fen, cls.subsidy_standard_fen)
+
+
+def _first_attr(obj: Any, names: Sequence[str], default: Any) -> Any:
+    for name in names:
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    return default
+
+
+def institution_of(session: Session, cls: TrainingClass | None) -> Institution:
+    if cls is not None:
+        return cls.institution
+    inst = session.scalars(sa.select(Institution).order_by(Institution.id)).first()
+    if inst is None:
+        raise NotFound(
+            "登记册里还没有培训机构信息，请先填写本校信息。",
+            "The register has no institution yet; enter the school's details first.",
+        )
+    return inst
+
+
+def active_enrollments(cls: TrainingClass) -> list[Enrollment]:
+    return [e for e in cls.enrollments if e.withdrawn_on is None]
+
+
+def signin_sessions(cls: TrainingClass, on: dt.date | None, today: dt.date | None = None) -> list[ClassSession]:
+    """The sessions a sign-in sheet is for: those on ``on``; without a date, the class's next
+    session day from today, or its last session day when the class is over."""
+    if not cls.sessions:
+        raise NotFound(
+            "培训班 {code} 还没有课程安排，无法打印签到表。请先排课。",
+            "The class {code} has no timetable yet; add its sessions before printing sign-in sheets.",
+            code=cls.code,
+        )
+    if on is None:
+        today = today or today_local()
+        upcoming = [s.date for s in cls.sessions if s.date >= today]
+        on = min(upcoming) if upcoming else max(s.date for s in cls.sessions)
+    chosen = [s for s in cls.sessions if s.date == on]
+    if not chosen:
+        days = sorted({s.date for s in cls.sessions})
+        raise NotFound(
+            "培训班 {code} 在 {day} 没有课。有课的日期：{first} 至 {last}（共 {n} 天）。",
+            "The class {code} has no session on {day}. It has sessions on {n} days from {first} to {last}.",
+            code=cls.code,
+            day=on.isoformat(),
+            first=days[0].isoformat(),
+            last=days[-1].isoformat(),
+            n=len(days),
+        )
+    return chosen
