@@ -6,6 +6,7 @@ mode is on so that SQLite tables can be altered (rebuilt) like any other databas
 """
 
 from alembic import context
+from sqlalchemy.engine import Engine
 
 from zunyi_trainer.models import Base
 
@@ -36,6 +37,9 @@ def run_migrations_online() -> None:
         with engine.begin() as conn:
             _run(conn)
         engine.dispose()
+    elif isinstance(connection, Engine):  # pytest-alembic hands in an engine
+        with connection.begin() as conn:
+            _run(conn)
     else:
         _run(connection)
 

@@ -55,7 +55,7 @@ def institution(s: Session, **kw) -> Institution:
 
 def id_number(birth: dt.date | None = None, area: str = "520328") -> str:
     n = next(_counter)
-    birth = birth or dt.date(1990, 1, 1) + dt.timedelta(days=n * 37 % 9000)
+    birth = birth or dt.date(1985, 1, 1) + dt.timedelta(days=n * 37 % 7000)
     if birth.year < 1997:
         area = "522128"
     return idcard.make_number(area, birth, n % 999 or 1)

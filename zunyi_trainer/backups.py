@@ -112,19 +112,20 @@ def create_backup(
     """Back the register up into ``directory`` (or to ``target``), verify the copy, rotate."""
     reason = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manual"
     now = dt.datetime.now(LOCAL_TZ)
-    if target is None:
-        directory.mkdir(parents=True, exist_ok=True)
-        stamp = now.strftime("%Y%m%d-%H%M%S")
-        target = directory / f"register-{stamp}-{reason}.sqlite3"
-        n = 1
-        while target.exists():  # two backups in one second
-            n += 1
-            target = directory / f"register-{stamp}-{n}-{reason}.sqlite3"
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial: Path | None = None
     try:
+        if target is None:
+            directory.mkdir(parents=True, exist_ok=True)
+            stamp = now.strftime("%Y%m%d-%H%M%S")
+            target = directory / f"register-{stamp}-{reason}.sqlite3"
+            n = 1
+            while target.exists():  # two backups in one second
+                n += 1
+                target = directory / f"register-{stamp}-{n}-{reason}.sqlite3"
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
         _copy_database(register, partial, progress)
         problem = check_file(partial)
         if problem:
@@ -134,19 +135,26 @@ def create_backup(
                 problem=problem,
             )
         os.replace(partial, target)
+    except BackupError:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        raise
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise BackupError(
             "无法写入备份 {target}：{error}。请检查磁盘空间和写入权限。登记册本身没有改动。",
-            "Could not write the backup {target}: {error}. Check free space and permissions. The register is unchanged.",
-            target=str(target),
+            "Could not write the backup {target}: {error}. Check free space and permissions. "
+            "The register is unchanged.",
+            target=str(target or directory),
             error=exc.strerror or str(exc),
         ) from exc
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise BackupError(
-            "备份失败：{error}。登记册本身没有改动。",
-            "The backup failed: {error}. The register is unchanged.",
+            "备份失败：{error}。请检查磁盘空间和写入权限。登记册本身没有改动。",
+            "The backup failed: {error}. Check free space and permissions. The register is unchanged.",
             error=str(exc),
         ) from exc
     info = _parse(target) or BackupInfo(target, now, reason, target.stat().st_size)
