@@ -12,11 +12,11 @@ import textwrap
 import time
 from pathlib import Path
 
+import factories
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-import factories
 from zunyi_trainer import audit
 from zunyi_trainer.backups import check_file, create_backup, list_backups, restore_backup, rotate_backups
 from zunyi_trainer.db import check_register, open_register
@@ -142,8 +142,8 @@ def test_a_second_instance_is_told_who_holds_the_register(data_dir):
 def test_a_second_process_is_refused_too(data_dir):
     first = open_register(data_dir)
     try:
-        code = "from zunyi_trainer.cli import run; raise SystemExit(run(['--data-dir', %r, 'institution', 'show']))" % str(
-            data_dir
+        code = (
+            f"from zunyi_trainer.cli import run; raise SystemExit(run(['--data-dir', {str(data_dir)!r}, 'institution', 'show']))"
         )
         proc = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "ZUNYI_TRAINER_LANG": "zh"}
