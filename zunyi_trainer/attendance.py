@@ -446,6 +446,60 @@ def _eligible(attended: float, counted: int, threshold: float) -> bool:
     return counted > 0 and attended + 1e-9 >= threshold * counted
 
 
+@dataclasses.dataclass(frozen=True)
+class SessionSlot:
+    """What a rate needs of a session."""
+
+    id: int
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    periods: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordedMark:
+    """What a rate needs of a recorded mark."""
+
+    status: AttendanceStatus
+    sign_in_at: dt.datetime | None = None
+    sign_out_at: dt.datetime | None = None
+
+
+def trainee_rate(
+    enrollment_id: int,
+    enrolled_on: dt.date | None,
+    withdrawn_on: dt.date | None,
+    sessions: Iterable[SessionSlot],
+    marks: dict[int, RecordedMark],
+    *,
+    as_of: dt.date,
+    threshold: float,
+) -> TraineeRate:
+    """One trainee's rate by hours, from their sessions and their marks (by session id).
+
+    A session counts when it lies within the enrolment (``enrolled_on`` through
+    ``withdrawn_on``) and has been held (on or before ``as_of``) or is already marked. Unmarked
+    held sessions count as not attended.
+    """
+    attended = 0.0
+    counted = 0
+    for s in sessions:
+        if enrolled_on is not None and s.date < enrolled_on:
+            continue
+        if withdrawn_on is not None and s.date > withdrawn_on:
+            continue
+        mark = marks.get(s.id)
+        if mark is None:
+            if s.date <= as_of:
+                counted += s.periods
+            continue
+        counted += s.periods
+        attended += s.periods * attended_share(mark.status, s.start, s.end, mark.sign_in_at, mark.sign_out_at)
+    rate = min(1.0, attended / counted) if counted else 0.0
+    return TraineeRate(enrollment_id, attended, counted, rate, _eligible(attended, counted, threshold))
+
+
 def class_rates(
     session: Session,
     training_class: TrainingClass,
@@ -453,51 +507,42 @@ def class_rates(
     *,
     as_of: dt.date | None = None,
 ) -> dict[int, TraineeRate]:
-    """Each enrolment's attendance rate by hours.
-
-    A session counts for a trainee when it lies within their enrolment (from ``enrolled_on``
-    through ``withdrawn_on``) and it has been held (dated on or before ``as_of``, default today)
-    or the trainee already has a mark for it. Unmarked held sessions count as not attended.
-    """
+    """Each enrolment's attendance rate by hours (see :func:`trainee_rate`); ``as_of``
+    defaults to today."""
     as_of = as_of or today_local()
     sess_t, enr_t, att_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__
-    sessions = session.execute(
-        sa.select(sess_t.c.id, sess_t.c.date, sess_t.c.start_time, sess_t.c.end_time, sess_t.c.periods).where(
-            sess_t.c.class_id == training_class.id
+    slots = [
+        SessionSlot(r.id, r.date, local_instant(r.date, r.start_time), local_instant(r.date, r.end_time), r.periods)
+        for r in session.execute(
+            sa.select(sess_t.c.id, sess_t.c.date, sess_t.c.start_time, sess_t.c.end_time, sess_t.c.periods).where(
+                sess_t.c.class_id == training_class.id
+            )
         )
-    ).all()
+    ]
     enrollments = session.execute(
         sa.select(enr_t.c.id, enr_t.c.enrolled_on, enr_t.c.withdrawn_on).where(enr_t.c.class_id == training_class.id)
     ).all()
-    marks: dict[tuple[int, int], Any] = {}
+    marks: dict[int, dict[int, RecordedMark]] = {e.id: {} for e in enrollments}
     for row in session.execute(
         sa.select(att_t.c.session_id, att_t.c.enrollment_id, att_t.c.status, att_t.c.sign_in_at, att_t.c.sign_out_at)
         .join(sess_t, sess_t.c.id == att_t.c.session_id)
         .where(sess_t.c.class_id == training_class.id)
     ):
-        marks[(row.session_id, row.enrollment_id)] = row
-    bounds = {s.id: (local_instant(s.date, s.start_time), local_instant(s.date, s.end_time)) for s in sessions}
-    result: dict[int, TraineeRate] = {}
-    for e in enrollments:
-        attended = 0.0
-        counted = 0
-        for s in sessions:
-            if e.enrolled_on is not None and s.date < e.enrolled_on:
-                continue
-            if e.withdrawn_on is not None and s.date > e.withdrawn_on:
-                continue
-            mark = marks.get((s.id, e.id))
-            if mark is None:
-                if s.date > as_of:
-                    continue
-                counted += s.periods
-                continue
-            counted += s.periods
-            start, end = bounds[s.id]
-            attended += s.periods * attended_share(AttendanceStatus(mark.status), start, end, mark.sign_in_at, mark.sign_out_at)
-        rate = min(1.0, attended / counted) if counted else 0.0
-        result[e.id] = TraineeRate(e.id, attended, counted, rate, _eligible(attended, counted, settings.attendance_threshold))
-    return result
+        marks.setdefault(row.enrollment_id, {})[row.session_id] = RecordedMark(
+            AttendanceStatus(row.status), row.sign_in_at, row.sign_out_at
+        )
+    return {
+        e.id: trainee_rate(
+            e.id,
+            e.enrolled_on,
+            e.withdrawn_on,
+            slots,
+            marks[e.id],
+            as_of=as_of,
+            threshold=settings.attendance_threshold,
+        )
+        for e in enrollments
+    }
 
 
 def overall_rate(rates: Iterable[TraineeRate]) -> float:

@@ -9,6 +9,7 @@ share, trainees across classes). A finding that ``blocks`` stops the class's sub
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
@@ -23,34 +24,24 @@ ClassRule = Callable[[ClassContext], list[Finding]]
 SchoolRule = Callable[[SchoolContext], list[Finding]]
 
 
-def class_rules() -> Sequence[ClassRule]:
-    from zunyi_trainer.rules import opening
+CLASS_RULE_MODULES = ("opening", "teachers", "funds", "approval")
+SCHOOL_RULE_MODULES = ("teachers", "funds", "equipment")
 
-    rules: list[ClassRule] = list(opening.RULES)
-    try:
-        from zunyi_trainer.rules import teachers
 
-        rules += teachers.CLASS_RULES
-    except ImportError:  # pragma: no cover - while the module is being written
-        pass
-    try:
-        from zunyi_trainer.rules import funds
-
-        rules += funds.CLASS_RULES
-    except ImportError:  # pragma: no cover
-        pass
+def _collect(modules: Sequence[str], attr: str) -> list:
+    rules: list = []
+    for name in modules:
+        module = importlib.import_module(f"zunyi_trainer.rules.{name}")
+        rules += getattr(module, attr, ())
     return rules
+
+
+def class_rules() -> Sequence[ClassRule]:
+    return _collect(CLASS_RULE_MODULES, "CLASS_RULES")
 
 
 def school_rules() -> Sequence[SchoolRule]:
-    rules: list[SchoolRule] = []
-    for name in ("teachers", "funds", "equipment"):
-        try:
-            module = __import__(f"zunyi_trainer.rules.{name}", fromlist=["SCHOOL_RULES"])
-        except ImportError:  # pragma: no cover
-            continue
-        rules += getattr(module, "SCHOOL_RULES", ())
-    return rules
+    return _collect(SCHOOL_RULE_MODULES, "SCHOOL_RULES")
 
 
 def check_class(

@@ -447,7 +447,7 @@ def submission_in_time(ctx: ClassContext) -> list[Finding]:
     ]
 
 
-RULES = (
+CLASS_RULES = (
     trainees_present,
     trainee_ids,
     trainee_categories,
