@@ -25,7 +25,10 @@ COMMAND_MODULES = (
     "zunyi_trainer.cli.demo_commands",
     "zunyi_trainer.cli.institution_commands",
     "zunyi_trainer.cli.class_commands",
+    "zunyi_trainer.cli.check_commands",
     "zunyi_trainer.cli.gui_commands",
+    "zunyi_trainer.cli.batch_commands",
+    "zunyi_trainer.cli.docs_commands",
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
