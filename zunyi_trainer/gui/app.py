@@ -1,0 +1,248 @@
+"""Starting the desktop app: Qt application, translations, log file, opening the register with
+its typed refusals turned into Chinese dialogs with choices, the main window, and the
+``--screenshot`` mode used for docs and checks."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from zunyi_trainer import paths
+from zunyi_trainer.db import Register, open_register
+from zunyi_trainer.errors import RegisterDamaged, RegisterLocked, RegisterTooNew, ZunyiError
+from zunyi_trainer.gui import messages
+from zunyi_trainer.gui.context import AppContext, open_settings
+from zunyi_trainer.gui.logfile import setup_logging
+from zunyi_trainer.i18n import set_language
+
+log = logging.getLogger(__name__)
+
+SCREENSHOT_SIZE = (1366, 860)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+# --- application and translations -------------------------------------------------------------
+
+
+def ensure_application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("zunyi-trainer")
+    app.setOrganizationName("zunyi-trainer")
+    return app  # type: ignore[return-value]
+
+
+def install_font(app: QApplication) -> None:
+    """The bundled WenQuanYi font, so Chinese renders the same on a bare Windows or Linux."""
+    try:
+        font_file = paths.resources_dir() / "fonts" / "wqy-microhei.ttc"
+    except FileNotFoundError:
+        return
+    if font_file.exists():
+        font_id = QFontDatabase.addApplicationFont(str(font_file))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if families and not any(f in QFontDatabase.families() for f in ("Microsoft YaHei", "微软雅黑")):
+            app.setFont(QFont(families[0], 10))
+
+
+def install_translators(app: QApplication, language: str) -> list[QTranslator]:
+    """Our ``zh_CN`` catalogue and Qt's own ``qtbase_zh_CN`` (standard dialogs in Chinese)."""
+    for old in getattr(app, "_zunyi_translators", []):
+        app.removeTranslator(old)
+    installed: list[QTranslator] = []
+    set_language(language)
+    if language == "zh":
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        ours = QTranslator(app)
+        try:
+            i18n_dir = paths.resources_dir() / "i18n"
+        except FileNotFoundError:
+            i18n_dir = None
+        if i18n_dir is not None and ours.load(str(i18n_dir / "zunyi_trainer_zh_CN.qm")):
+            app.installTranslator(ours)
+            installed.append(ours)
+        else:
+            log.warning("the zh_CN translation was not found")
+        qt = QTranslator(app)
+        if qt.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt)
+            installed.append(qt)
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    app._zunyi_translators = installed  # type: ignore[attr-defined]
+    return installed
+
+
+# --- opening the register with dialogs --------------------------------------------------------
+
+# A chooser shows a message with buttons and returns the key of the button pressed. Tests pass
+# their own; the app uses message boxes.
+Chooser = Callable[[str, str, list[tuple[str, str]]], str]
+
+
+def message_box_chooser(parent: QWidget | None = None) -> Chooser:
+    def choose(title: str, message: str, choices: list[tuple[str, str]]) -> str:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
+        box.setObjectName("openRegisterDialog")
+        buttons = {}
+        for key, label in choices:
+            role = QMessageBox.ButtonRole.RejectRole if key == "quit" else QMessageBox.ButtonRole.AcceptRole
+            buttons[box.addButton(label, role)] = key
+        box.exec()
+        return buttons.get(box.clickedButton(), "quit")
+
+    return choose
+
+
+def restore_newest_backup(data_dir: Path, backup: Path) -> None:
+    """Put ``backup`` in place of the damaged register, holding the register's lock meanwhile."""
+    from zunyi_trainer.backups import restore_backup
+    from zunyi_trainer.lockfile import RegisterLock
+
+    register_file = paths.register_path(data_dir)
+    with RegisterLock(register_file):
+        restore_backup(backup, register_file, paths.backups_dir(data_dir))
+
+
+def open_register_interactively(data_dir: Path, choose: Chooser) -> Register | None:
+    """Open the register; a lock, a newer schema or damage becomes a question. ``None``: the user
+    chose to quit."""
+    while True:
+        try:
+            register = open_register(data_dir)
+        except RegisterLocked as exc:
+            answer = choose(
+                tr("Register in use"),
+                exc.message(),
+                [("retry", tr("Try again")), ("quit", tr("Quit"))],
+            )
+            if answer == "retry":
+                continue
+            return None
+        except RegisterTooNew as exc:
+            choose(tr("Newer register"), exc.message(), [("quit", tr("Quit"))])
+            return None
+        except RegisterDamaged as exc:
+            if not exc.backups:
+                choose(tr("Register damaged"), exc.message(), [("quit", tr("Quit"))])
+                return None
+            newest = exc.backups[0]
+            answer = choose(
+                tr("Register damaged"),
+                exc.message()
+                + "\n\n"
+                + tr("Restore the newest good backup (%1, taken %2) now? The damaged file is kept beside it.")
+                .replace("%1", newest.path.name)
+                .replace("%2", newest.taken_at.strftime("%Y-%m-%d %H:%M")),
+                [("restore", tr("Restore the backup")), ("quit", tr("Quit"))],
+            )
+            if answer != "restore":
+                return None
+            try:
+                restore_newest_backup(data_dir, newest.path)
+            except ZunyiError as restore_error:
+                choose(tr("Restore failed"), restore_error.message(), [("quit", tr("Quit"))])
+                return None
+            continue
+        except ZunyiError as exc:
+            choose(tr("Cannot open the register"), exc.message(), [("quit", tr("Quit"))])
+            return None
+        for warning in register.report.warnings:
+            answer = choose(tr("Warning"), warning, [("continue", tr("Continue anyway")), ("quit", tr("Quit"))])
+            if answer == "quit":
+                register.close()
+                return None
+        return register
+
+
+def offer_demo(ctx: AppContext, parent: QWidget | None, choose: Chooser) -> None:
+    """A new, empty register: offer to fill the demo school to look around in."""
+    answer = choose(
+        tr("New register"),
+        tr(
+            "A new, empty register was created in %1.\n\nFill it with the demo school (made-up classes, "
+            "trainees and teachers) to look around? Use a separate data folder for your real school."
+        ).replace("%1", str(ctx.data_dir)),
+        [("demo", tr("Fill the demo school")), ("empty", tr("Start empty"))],
+    )
+    if answer != "demo":
+        return
+    from zunyi_trainer.demo import fill_demo
+
+    def work(task):
+        fill_demo(ctx.register, progress=task.progress)
+
+    ctx.runner.run(work, on_done=lambda _r: ctx.changed(""), parent=parent, label=tr("Filling the demo school…"), writes=True)
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+def save_screenshot(widget: QWidget, target: Path) -> bool:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return widget.grab().save(str(target), "PNG")
+
+
+def run_app(data_dir: Path, screenshot: str | None = None, *, chooser: Chooser | None = None) -> int:
+    """Open the desktop app on ``data_dir``. With ``screenshot``, save a PNG of the main window
+    once it is painted and exit 0."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    setup_logging(data_dir)
+    app = ensure_application()
+    settings = open_settings(data_dir)
+    install_translators(app, str(settings.value("ui/language", "zh")))
+    install_font(app)
+    messages.install_excepthook()
+    choose = chooser or message_box_chooser()
+    if screenshot:
+        # Never wait for a person in screenshot mode: refuse with the sentence on stderr instead.
+        def choose(title: str, message: str, choices: list[tuple[str, str]]) -> str:
+            print(message, file=sys.stderr)
+            return "continue" if any(k == "continue" for k, _ in choices) else "quit"
+
+    register = open_register_interactively(data_dir, choose)
+    if register is None:
+        return 1
+    from zunyi_trainer.gui.main_window import MainWindow
+
+    try:
+        ctx = AppContext(register, settings=settings)
+        window = MainWindow(ctx)
+        if screenshot:
+            window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        if register.report.created and not screenshot:
+            QTimer.singleShot(0, lambda: offer_demo(ctx, window, choose))
+        if screenshot:
+            result = {"ok": False}
+
+            def capture() -> None:
+                app.processEvents()
+                result["ok"] = save_screenshot(window, Path(screenshot))
+                window.close()
+                app.quit()
+
+            QTimer.singleShot(300, capture)
+            app.exec()
+            return 0 if result["ok"] else 1
+        return app.exec()
+    except Exception as exc:  # the window could not be built: say so, keep the traceback in the log
+        log.exception("the main window could not be opened")
+        print(messages.error_sentence(exc), file=sys.stderr)
+        return 1
+    finally:
+        ctx_runner = locals().get("ctx")
+        if ctx_runner is not None:
+            ctx_runner.runner.wait()
+        register.close()

@@ -1,0 +1,525 @@
+"""The registers: classes, trainees, teachers, venues, equipment and equipment spend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy.orm import selectinload
+
+from zunyi_trainer import idcard
+from zunyi_trainer.gui import messages, records
+from zunyi_trainer.gui.context import AppContext
+from zunyi_trainer.gui.register_page import RegisterPage
+from zunyi_trainer.gui.table_models import Column, Row, TraineeSqlModel
+from zunyi_trainer.models import (
+    Attachment,
+    ClassStatus,
+    Education,
+    Enrollment,
+    Equipment,
+    EquipmentSpend,
+    Qualification,
+    Sex,
+    Teacher,
+    Trainee,
+    TraineeCategory,
+    TrainingClass,
+    Venue,
+)
+from zunyi_trainer.timeutil import today_local
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Registers", text)
+
+
+def delete_with_confirmation(page: QWidget, ctx: AppContext, model: type, record_id: int, label: str, table: str) -> bool:
+    """Ask before deleting, saying what else would go with the record; refuse with the reason
+    when the register does not allow it. Returns whether the record was deleted."""
+    with ctx.register.session() as s:
+        obj = s.get(model, record_id)
+        if obj is None:
+            return False
+        impact = records.deletion_impact(s, obj)
+    if impact.blocker:
+        messages.inform(page, tr("Cannot delete"), impact.blocker)
+        return False
+    question = tr("Delete “%1”? This cannot be undone.").replace("%1", label)
+    if impact.consequences:
+        question += "\n\n" + tr("These go with it:") + "\n" + "\n".join(f"• {c}" for c in impact.consequences)
+    if not messages.confirm(page, tr("Delete"), question, destructive=True):
+        return False
+    try:
+        with ctx.register.transaction() as s:
+            records.delete_record(s, s.get(model, record_id))
+    except Exception as exc:
+        messages.show_error(page, exc)
+        return False
+    ctx.changed(table)
+    return True
+
+
+def _money(fen: int) -> str:
+    return records.fen_to_yuan(fen)
+
+
+# --- classes ----------------------------------------------------------------------------------
+
+
+class ClassesPage(RegisterPage):
+    page_key = "classes"
+    tables = ("training_class", "enrollment", "class_session", "institution")
+    filter_keys = ("status", "trade", "year", "funding")
+
+    def columns(self) -> Sequence[Column]:
+        return (
+            Column("code", tr("Code")),
+            Column("name", tr("Name")),
+            Column("trade", tr("Trade")),
+            Column("industry", tr("Industry")),
+            Column("level", tr("Level")),
+            Column("training_type", tr("Training type")),
+            Column("mode", tr("Mode"), hidden=True),
+            Column("funding", tr("Funding")),
+            Column("status", tr("Status")),
+            Column("start", tr("Starts")),
+            Column("end", tr("Ends")),
+            Column("year", tr("Year"), hidden=True),
+            Column("enrolled", tr("Trainees"), numeric=True),
+            Column("periods", tr("Periods"), numeric=True),
+            Column("venue", tr("Venue"), hidden=True),
+            Column("approval_no", tr("Approval no.")),
+        )
+
+    def load_rows(self, s) -> list[Row]:
+        enrolled = dict(
+            s.execute(
+                sa.select(Enrollment.class_id, sa.func.count())
+                .where(Enrollment.withdrawn_on.is_(None))
+                .group_by(Enrollment.class_id)
+            ).all()
+        )
+        from zunyi_trainer.models import ClassSession
+
+        periods = dict(
+            s.execute(sa.select(ClassSession.class_id, sa.func.sum(ClassSession.periods)).group_by(ClassSession.class_id)).all()
+        )
+        rows = []
+        q = sa.select(TrainingClass).options(selectinload(TrainingClass.trade), selectinload(TrainingClass.venue))
+        for c in s.scalars(q):
+            rows.append(
+                Row(
+                    c.id,
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "trade": c.trade.name,
+                        "industry": c.trade.industry.label,
+                        "level": c.level.label,
+                        "training_type": c.training_type.label,
+                        "mode": c.mode.label if c.mode else "",
+                        "funding": c.funding.label,
+                        "status": c.status.label,
+                        "start": c.start_date.isoformat(),
+                        "end": c.end_date.isoformat(),
+                        "year": str(c.start_date.year),
+                        "enrolled": str(enrolled.get(c.id, 0)),
+                        "periods": str(periods.get(c.id, 0) or 0),
+                        "venue": c.venue.name if c.venue else "",
+                        "approval_no": c.approval_no,
+                    },
+                    sort={
+                        "enrolled": enrolled.get(c.id, 0),
+                        "periods": periods.get(c.id, 0) or 0,
+                        "status": list(ClassStatus).index(c.status),
+                    },
+                )
+            )
+        return rows
+
+    def open_record(self, record_id: int) -> None:
+        from zunyi_trainer.gui.class_detail import ClassDetailWindow
+
+        ClassDetailWindow.open_for(self.ctx, record_id, self.window())
+
+    def new_record(self) -> None:
+        from zunyi_trainer.gui.record_dialogs import ClassDialog
+
+        dialog = ClassDialog(self.ctx, parent=self)
+        if dialog.exec() and dialog.saved_id:
+            self.select_id(dialog.saved_id)
+
+    def delete_record(self, record_id: int) -> None:
+        with self.ctx.register.session() as s:
+            c = s.get(TrainingClass, record_id)
+            label = f"{c.code} {c.name}"
+        delete_with_confirmation(self, self.ctx, TrainingClass, record_id, label, "training_class")
+
+
+# --- trainees (paged in SQL) ------------------------------------------------------------------
+
+
+class TraineesPage(RegisterPage):
+    """The trainee register: searched, filtered and sorted in SQL, fetched a page at a time."""
+
+    page_key = "trainees"
+    tables = ("trainee", "enrollment")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+
+    def columns(self) -> Sequence[Column]:
+        return ()
+
+    def _titles(self) -> dict[str, str]:
+        return {
+            "name": tr("Name"),
+            "id_number": tr("ID number"),
+            "sex": tr("Sex"),
+            "birth_date": tr("Birth date"),
+            "phone": tr("Phone"),
+            "education": tr("Education"),
+            "category": tr("Key group"),
+            "employer": tr("Employer"),
+            "household_address": tr("Household address"),
+        }
+
+    def _build(self) -> None:
+        self.sql_model = TraineeSqlModel(self.ctx.register.engine.connect, self._titles(), self)
+        self.model.columns = self.sql_model.columns  # the column menu and titles come from the SQL model
+        super()._build()
+        self.view.setModel(self.sql_model)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        bar = self.layout().itemAt(0).layout()
+        self.filters = {}
+        for key, enum_class, position in (("sex", Sex, 1), ("category", TraineeCategory, 2), ("education", Education, 3)):
+            combo = QComboBox(self)
+            combo.setObjectName(f"filter_{key}")
+            combo.addItem(tr("All"), None)
+            for member in enum_class:
+                combo.addItem(member.label, member)
+            combo.currentIndexChanged.connect(self._apply_filters)
+            self.filters[key] = combo
+            bar.insertWidget(position * 2 - 1, QLabel(self._titles()[key] + tr(":"), self))
+            bar.insertWidget(position * 2, combo)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for i, width in enumerate((110, 170, 50, 100, 120, 100, 140, 160, 220)):
+            self.view.setColumnWidth(i, width)
+
+    def _sync_hidden(self) -> None:
+        pass
+
+    def reload(self) -> None:
+        self.sql_model.reload()
+        self._update_count()
+
+    def _refresh_filter_options(self) -> None:
+        pass
+
+    def _filter_values(self) -> dict:
+        return {key: combo.currentData() for key, combo in self.filters.items()}
+
+    def _apply_filters(self) -> None:
+        self.sql_model.set_search(self.search.text(), self._filter_values())
+        self._update_count()
+
+    def _apply_search(self) -> None:
+        self.sql_model.set_search(self.search.text(), self._filter_values())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(
+            tr("%1 trainees (ID numbers are masked in the list; open a record to see the full number)").replace(
+                "%1", str(self.sql_model.total)
+            )
+        )
+
+    def view_table(self) -> tuple[list[str], list[list[str]]]:
+        # The whole query, not only the pages fetched so far.
+        while self.sql_model.canFetchMore():
+            self.sql_model.fetchMore()
+        return super().view_table()
+
+    def open_record(self, record_id: int) -> None:
+        from zunyi_trainer.gui.record_dialogs import TraineeDialog
+
+        TraineeDialog(self.ctx, record_id, self).exec()
+
+    def new_record(self) -> None:
+        from zunyi_trainer.gui.record_dialogs import TraineeDialog
+
+        TraineeDialog(self.ctx, parent=self).exec()
+
+    def delete_record(self, record_id: int) -> None:
+        with self.ctx.register.session() as s:
+            label = s.get(Trainee, record_id).name
+        delete_with_confirmation(self, self.ctx, Trainee, record_id, label, "trainee")
+
+
+# --- teachers ---------------------------------------------------------------------------------
+
+
+class TeachersPage(RegisterPage):
+    page_key = "teachers"
+    tables = ("teacher", "qualification")
+    filter_keys = ("employment", "qualification_state")
+
+    def columns(self) -> Sequence[Column]:
+        return (
+            Column("name", tr("Name")),
+            Column("employment", tr("Employment")),
+            Column("id_number", tr("ID number")),
+            Column("phone", tr("Phone")),
+            Column("title", tr("Professional title")),
+            Column("qualifications", tr("Qualifications")),
+            Column("next_expiry", tr("Next expiry")),
+            Column("qualification_state", tr("Certificates")),
+            Column("other_institutions", tr("Other institutions this year"), numeric=True),
+            Column("active", tr("Active"), hidden=True),
+        )
+
+    def load_rows(self, s) -> list[Row]:
+        today = today_local()
+        rows = []
+        q = sa.select(Teacher).options(
+            selectinload(Teacher.qualifications).selectinload(Qualification.trade), selectinload(Teacher.affiliations)
+        )
+        for t in s.scalars(q):
+            valid = [qq for qq in t.qualifications if qq.valid_on(today)]
+            expiries = sorted(qq.expires_on for qq in valid if qq.expires_on)
+            if not t.qualifications:
+                state = tr("None")
+            elif not valid:
+                state = tr("Expired")
+            elif expiries and expiries[0] <= today + dt.timedelta(days=60):
+                state = tr("Expiring soon")
+            else:
+                state = tr("Valid")
+            others = [a for a in t.affiliations if a.year == today.year]
+
+            rows.append(
+                Row(
+                    t.id,
+                    {
+                        "name": t.name,
+                        "employment": t.employment.label,
+                        "id_number": idcard.mask(t.id_number),
+                        "phone": t.phone,
+                        "title": t.title,
+                        "qualifications": "、".join(f"{q.trade.name if q.trade else q.kind.label}" for q in t.qualifications),
+                        "next_expiry": expiries[0].isoformat() if expiries else "",
+                        "qualification_state": state,
+                        "other_institutions": str(len(others)),
+                        "active": tr("Yes") if t.active else tr("No"),
+                    },
+                    sort={"other_institutions": len(others)},
+                )
+            )
+        return rows
+
+    def open_record(self, record_id: int) -> None:
+        from zunyi_trainer.gui.record_dialogs import TeacherDialog
+
+        TeacherDialog(self.ctx, record_id, self).exec()
+
+    def new_record(self) -> None:
+        from zunyi_trainer.gui.record_dialogs import TeacherDialog
+
+        dialog = TeacherDialog(self.ctx, parent=self)
+        if dialog.exec() and dialog.saved_id:
+            self.select_id(dialog.saved_id)
+
+    def delete_record(self, record_id: int) -> None:
+        with self.ctx.register.session() as s:
+            label = s.get(Teacher, record_id).name
+        delete_with_confirmation(self, self.ctx, Teacher, record_id, label, "teacher")
+
+
+# --- venues, equipment, spend -----------------------------------------------------------------
+
+
+class VenuesPage(RegisterPage):
+    page_key = "venues"
+    tables = ("venue", "equipment")
+    filter_keys = ("kind",)
+
+    def columns(self) -> Sequence[Column]:
+        return (
+            Column("name", tr("Name")),
+            Column("kind", tr("Kind")),
+            Column("seats", tr("Seats"), numeric=True),
+            Column("area", tr("Area (m²)"), numeric=True),
+            Column("equipment", tr("Equipment items"), numeric=True),
+            Column("address", tr("Address")),
+            Column("active", tr("In use")),
+        )
+
+    def load_rows(self, s) -> list[Row]:
+        counts = dict(s.execute(sa.select(Equipment.venue_id, sa.func.count()).group_by(Equipment.venue_id)).all())
+        return [
+            Row(
+                v.id,
+                {
+                    "name": v.name,
+                    "kind": v.kind.label,
+                    "seats": str(v.seats),
+                    "area": f"{v.area_m2}" if v.area_m2 is not None else "",
+                    "equipment": str(counts.get(v.id, 0)),
+                    "address": v.address,
+                    "active": tr("Yes") if v.active else tr("No"),
+                },
+                sort={"seats": v.seats, "area": float(v.area_m2 or 0), "equipment": counts.get(v.id, 0)},
+            )
+            for v in s.scalars(sa.select(Venue))
+        ]
+
+    def open_record(self, record_id: int) -> None:
+        from zunyi_trainer.gui.record_dialogs import VenueDialog
+
+        VenueDialog(self.ctx, record_id, self).exec()
+
+    def new_record(self) -> None:
+        from zunyi_trainer.gui.record_dialogs import VenueDialog
+
+        VenueDialog(self.ctx, parent=self).exec()
+
+    def delete_record(self, record_id: int) -> None:
+        with self.ctx.register.session() as s:
+            label = s.get(Venue, record_id).name
+        delete_with_confirmation(self, self.ctx, Venue, record_id, label, "venue")
+
+
+class EquipmentPage(RegisterPage):
+    page_key = "equipment"
+    tables = ("equipment", "venue", "equipment_spend")
+    filter_keys = ("status", "venue")
+
+    def columns(self) -> Sequence[Column]:
+        return (
+            Column("asset_no", tr("Asset no.")),
+            Column("name", tr("Name")),
+            Column("model", tr("Model")),
+            Column("quantity", tr("Quantity"), numeric=True),
+            Column("status", tr("Status")),
+            Column("venue", tr("Venue")),
+            Column("acquired_on", tr("Acquired on")),
+            Column("value", tr("Value (yuan)"), numeric=True),
+        )
+
+    def load_rows(self, s) -> list[Row]:
+        return [
+            Row(
+                e.id,
+                {
+                    "asset_no": e.asset_no,
+                    "name": e.name,
+                    "model": e.model,
+                    "quantity": f"{e.quantity} {e.unit}",
+                    "status": e.status.label,
+                    "venue": e.venue.name if e.venue else "",
+                    "acquired_on": e.acquired_on.isoformat() if e.acquired_on else "",
+                    "value": _money(e.value_fen),
+                },
+                sort={"quantity": e.quantity, "value": e.value_fen},
+            )
+            for e in s.scalars(sa.select(Equipment).options(selectinload(Equipment.venue)))
+        ]
+
+    def open_record(self, record_id: int) -> None:
+        from zunyi_trainer.gui.record_dialogs import EquipmentDialog
+
+        EquipmentDialog(self.ctx, record_id, self).exec()
+
+    def new_record(self) -> None:
+        from zunyi_trainer.gui.record_dialogs import EquipmentDialog
+
+        EquipmentDialog(self.ctx, parent=self).exec()
+
+    def delete_record(self, record_id: int) -> None:
+        with self.ctx.register.session() as s:
+            label = s.get(Equipment, record_id).name
+        delete_with_confirmation(self, self.ctx, Equipment, record_id, label, "equipment")
+
+
+class SpendPage(RegisterPage):
+    page_key = "spend"
+    tables = ("equipment_spend", "equipment", "attachment")
+    filter_keys = ("kind", "year", "documented")
+
+    def columns(self) -> Sequence[Column]:
+        return (
+            Column("spent_on", tr("Date")),
+            Column("kind", tr("Kind")),
+            Column("amount", tr("Amount (yuan)"), numeric=True),
+            Column("description", tr("Description")),
+            Column("equipment", tr("Equipment")),
+            Column("supplier", tr("Supplier")),
+            Column("invoice_no", tr("Invoice no.")),
+            Column("documented", tr("Invoice attached")),
+            Column("year", tr("Year"), hidden=True),
+        )
+
+    def load_rows(self, s) -> list[Row]:
+        files = dict(s.execute(sa.select(Attachment.spend_id, sa.func.count()).group_by(Attachment.spend_id)).all())
+        return [
+            Row(
+                sp.id,
+                {
+                    "spent_on": sp.spent_on.isoformat(),
+                    "kind": sp.kind.label,
+                    "amount": _money(sp.amount_fen),
+                    "description": sp.description,
+                    "equipment": sp.equipment.name if sp.equipment else "",
+                    "supplier": sp.supplier,
+                    "invoice_no": sp.invoice_no,
+                    "documented": tr("Yes") if files.get(sp.id) else tr("Missing"),
+                    "year": str(sp.spent_on.year),
+                },
+                sort={"amount": sp.amount_fen},
+            )
+            for sp in s.scalars(sa.select(EquipmentSpend).options(selectinload(EquipmentSpend.equipment)))
+        ]
+
+    def open_record(self, record_id: int) -> None:
+        from zunyi_trainer.gui.record_dialogs import SpendDialog
+
+        SpendDialog(self.ctx, record_id, self).exec()
+
+    def new_record(self) -> None:
+        from zunyi_trainer.gui.record_dialogs import SpendDialog
+
+        SpendDialog(self.ctx, parent=self).exec()
+
+    def delete_record(self, record_id: int) -> None:
+        with self.ctx.register.session() as s:
+            sp = s.get(EquipmentSpend, record_id)
+            label = f"{sp.spent_on} {sp.description}"
+        delete_with_confirmation(self, self.ctx, EquipmentSpend, record_id, label, "equipment_spend")
+
+
+class FacilitiesPage(QWidget):
+    """场地与设备: venues, equipment and equipment spend, one tab each."""
+
+    page_key = "facilities"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page_facilities")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("facilityTabs")
+        self.venues = VenuesPage(ctx, self)
+        self.equipment = EquipmentPage(ctx, self)
+        self.spend = SpendPage(ctx, self)
+        self.tabs.addTab(self.venues, tr("Venues"))
+        self.tabs.addTab(self.equipment, tr("Equipment"))
+        self.tabs.addTab(self.spend, tr("Equipment spend"))
+        layout.addWidget(self.tabs)
+
+    def current_register(self) -> RegisterPage:
+        return self.tabs.currentWidget()  # type: ignore[return-value]

@@ -1,0 +1,104 @@
+"""Regenerate the screenshots in ``docs/screenshots/``: every page of the main window and the main
+forms, drawn offscreen from a register (normally the demo school).
+
+    QT_QPA_PLATFORM=offscreen python -m zunyi_trainer.gui.screenshots DATA_DIR docs/screenshots
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from zunyi_trainer.gui.app import SCREENSHOT_SIZE, ensure_application, install_font, install_translators, save_screenshot
+from zunyi_trainer.gui.context import AppContext
+from zunyi_trainer.gui.main_window import PAGE_KEYS, MainWindow
+from zunyi_trainer.gui.tasks import SynchronousPool, TaskRunner
+
+
+def _settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def render_all(data_dir: Path, out_dir: Path, language: str = "zh") -> list[Path]:
+    from zunyi_trainer.db import open_register
+    from zunyi_trainer.models import Teacher, Trainee, TrainingClass
+
+    app = ensure_application()
+    install_translators(app, language)
+    install_font(app)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    register = open_register(data_dir)
+    try:
+        settings = QSettings(str(out_dir / ".screenshot-settings.ini"), QSettings.Format.IniFormat)  # not the user's
+        settings.clear()
+        ctx = AppContext(register, runner=TaskRunner(pool=SynchronousPool()), settings=settings)
+        window = MainWindow(ctx)
+        window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        for key in PAGE_KEYS:
+            window.show_page(key)
+            _settle(app)
+            target = out_dir / f"gui-{key}.png"
+            save_screenshot(window, target)
+            written.append(target)
+
+        def shoot(widget: QWidget, name: str) -> None:
+            widget.show()
+            _settle(app)
+            target = out_dir / f"gui-{name}.png"
+            save_screenshot(widget, target)
+            written.append(target)
+            widget.close()
+
+        from zunyi_trainer.gui.class_detail import ClassDetailWindow
+        from zunyi_trainer.gui.record_dialogs import ClassDialog, TeacherDialog, TraineeDialog
+
+        with register.session() as s:
+            class_id = s.scalar(sa.select(TrainingClass.id).order_by(TrainingClass.status, TrainingClass.id).limit(1))
+            running = s.scalar(sa.select(TrainingClass.id).where(TrainingClass.status == "in_progress").limit(1)) or class_id
+            trainee_id = s.scalar(sa.select(Trainee.id).order_by(Trainee.id).limit(1))
+            teacher_id = s.scalar(sa.select(Teacher.id).order_by(Teacher.id).limit(1))
+        if class_id:
+            shoot(ClassDialog(ctx, class_id, window), "form-class")
+        if trainee_id:
+            shoot(TraineeDialog(ctx, trainee_id, window), "form-trainee")
+        if teacher_id:
+            dialog = TeacherDialog(ctx, teacher_id, window)
+            dialog.ui.tabs.setCurrentIndex(1)
+            shoot(dialog, "form-teacher")
+        if running:
+            detail = ClassDetailWindow(ctx, running)
+            detail.resize(*SCREENSHOT_SIZE)
+            for i in range(detail.tabs.count()):
+                detail.tabs.setCurrentIndex(i)
+                detail.show()
+                _settle(app)
+                target = out_dir / f"gui-class-detail-{detail.tabs.widget(i).objectName().removeprefix('tab_')}.png"
+                save_screenshot(detail, target)
+                written.append(target)
+            detail.close()
+        window.close()
+        (out_dir / ".screenshot-settings.ini").unlink(missing_ok=True)
+    finally:
+        register.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m zunyi_trainer.gui.screenshots DATA_DIR OUT_DIR", file=sys.stderr)
+        return 2
+    for path in render_all(Path(args[0]), Path(args[1])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""数据报送: the export batches carried to the county and the county's return files."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from zunyi_trainer.gui.context import AppContext
+from zunyi_trainer.gui.overview_page import _fill, _table
+from zunyi_trainer.models import BatchState, ClassStatus, CountyReturn, ExportBatch, TrainingClass
+from zunyi_trainer.timeutil import format_local
+
+
+class SubmissionPage(QWidget):
+    page_key = "submission"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("page_submission")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("submissionSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.refresh_button.clicked.connect(self.reload)
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        box = QGroupBox(self.tr("Classes waiting for the county's decision"), self)
+        self.waiting = _table([self.tr("Code"), self.tr("Class"), self.tr("Starts"), self.tr("Submitted")], box)
+        QVBoxLayout(box).addWidget(self.waiting)
+        layout.addWidget(box, 1)
+        box = QGroupBox(self.tr("Export batches"), self)
+        self.batches = _table(
+            [
+                self.tr("No."),
+                self.tr("Kind"),
+                self.tr("Created"),
+                self.tr("File"),
+                self.tr("Size"),
+                self.tr("State"),
+                self.tr("Records"),
+            ],
+            box,
+        )
+        self.batches.setObjectName("batchesTable")
+        QVBoxLayout(box).addWidget(self.batches)
+        layout.addWidget(box, 2)
+        box = QGroupBox(self.tr("County return files imported"), self)
+        self.returns = _table([self.tr("Imported"), self.tr("File"), self.tr("Issued"), self.tr("What it changed")], box)
+        QVBoxLayout(box).addWidget(self.returns)
+        layout.addWidget(box, 1)
+        ctx.records_changed.connect(
+            lambda table: self.reload() if table in ("", "export_batch", "county_return", "training_class") else None
+        )
+        self.reload()
+
+    def reload(self) -> None:
+        with self.ctx.register.session() as s:
+            batches = list(s.scalars(sa.select(ExportBatch).order_by(ExportBatch.seq.desc())))
+            _fill(
+                self.batches,
+                [
+                    [
+                        str(b.seq),
+                        b.kind.label,
+                        format_local(b.created_at),
+                        b.filename,
+                        f"{b.size / 1024:.0f} KB",
+                        b.state.label,
+                        ", ".join(f"{k} {v}" for k, v in json.loads(b.record_counts or "{}").items()),
+                    ]
+                    for b in batches
+                ],
+            )
+            returns = list(s.scalars(sa.select(CountyReturn).order_by(CountyReturn.imported_at.desc())))
+            _fill(
+                self.returns,
+                [[format_local(r.imported_at), r.filename, format_local(r.issued_at), r.summary[:200]] for r in returns],
+            )
+            waiting = list(
+                s.scalars(
+                    sa.select(TrainingClass)
+                    .where(TrainingClass.status == ClassStatus.SUBMITTED)
+                    .order_by(TrainingClass.start_date)
+                )
+            )
+            _fill(
+                self.waiting,
+                [[c.code, c.name, c.start_date.isoformat(), format_local(c.submitted_at)] for c in waiting],
+            )
+            pending = sum(1 for b in batches if b.state == BatchState.EXPORTED)
+        last = batches[0] if batches else None
+        self.summary.setText(
+            (
+                self.tr("Last batch: No. %1, %2, %3.")
+                .replace("%1", str(last.seq))
+                .replace("%2", format_local(last.created_at))
+                .replace("%3", last.state.label)
+                if last
+                else self.tr("No batch has been exported yet.")
+            )
+            + " "
+            + self.tr("%1 batch(es) not yet acknowledged by the county; %2 class(es) waiting for a decision.")
+            .replace("%1", str(pending))
+            .replace("%2", str(len(waiting)))
+        )

@@ -1,0 +1,301 @@
+"""Table models of the registers (STYLE.md item 3): named columns, a sort role that returns
+comparable values, a filter proxy for instant search, and a lazily fetched SQL model for the
+trainee register, which must stay responsive with 100,000 rows."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from zunyi_trainer import idcard
+from zunyi_trainer.models import Education, Sex, Trainee, TraineeCategory
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    numeric: bool = False  # right-aligned, sorted by number
+    hidden: bool = False  # hidden until the user chooses it
+
+
+@dataclasses.dataclass
+class Row:
+    """One record as a list shows it: display texts by column key, and comparable sort values."""
+
+    id: int
+    values: dict[str, str]
+    sort: dict[str, Any] = dataclasses.field(default_factory=dict)
+    tooltip: str = ""
+
+    def sort_value(self, key: str) -> Any:
+        return self.sort.get(key, self.values.get(key, ""))
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A register loaded in full (classes, teachers, venues, equipment, spend: hundreds of rows)."""
+
+    def __init__(self, columns: Sequence[Column], parent=None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def column_index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.values.get(column.key, "")
+        if role == SORT_ROLE:
+            return row.sort_value(column.key)
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.tooltip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].title
+        return None
+
+
+class RegisterFilterProxy(QSortFilterProxyModel):
+    """Instant search across the visible columns, plus exact-value filters on chosen columns."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._needle = ""
+        self._filters: dict[int, str] = {}
+        self._hidden: set[int] = set()
+
+    def set_search(self, text: str) -> None:
+        self._needle = text.strip().casefold()
+        self.invalidateFilter()
+
+    def set_filter(self, column: int, value: str | None) -> None:
+        if value:
+            self._filters[column] = value
+        else:
+            self._filters.pop(column, None)
+        self.invalidateFilter()
+
+    def set_hidden_columns(self, hidden: set[int]) -> None:
+        self._hidden = set(hidden)
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        model = self.sourceModel()
+        for column, wanted in self._filters.items():
+            if model.index(source_row, column, source_parent).data() != wanted:
+                return False
+        if not self._needle:
+            return True
+        for column in range(model.columnCount()):
+            if column in self._hidden:
+                continue
+            value = model.index(source_row, column, source_parent).data()
+            if value and self._needle in str(value).casefold():
+                return True
+        return False
+
+    def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        try:
+            return a < b
+        except TypeError:
+            return str(a) < str(b)
+
+
+# --- the trainee register, paged in SQL ------------------------------------------------------
+
+
+TRAINEE_COLUMNS = (
+    Column("name", "name"),
+    Column("id_number", "id_number"),
+    Column("sex", "sex"),
+    Column("birth_date", "birth_date"),
+    Column("phone", "phone"),
+    Column("education", "education"),
+    Column("category", "category"),
+    Column("employer", "employer", hidden=True),
+    Column("household_address", "household_address", hidden=True),
+)
+
+_SORTABLE = {
+    "name": Trainee.name,
+    "id_number": Trainee.id_number,
+    "sex": Trainee.sex,
+    "birth_date": Trainee.birth_date,
+    "phone": Trainee.phone,
+    "education": Trainee.education,
+    "category": Trainee.category,
+    "employer": Trainee.employer,
+    "household_address": Trainee.household_address,
+}
+
+
+def trainee_query(needle: str = "", filters: dict[str, str] | None = None) -> sa.Select:
+    """The trainee register's rows as a query: a substring search on name, ID number and phone
+    (LIKE, so SQLite scans at C speed) and exact filters on sex, category and education."""
+    q = sa.select(
+        Trainee.id,
+        Trainee.name,
+        Trainee.id_number,
+        Trainee.sex,
+        Trainee.birth_date,
+        Trainee.phone,
+        Trainee.education,
+        Trainee.category,
+        Trainee.employer,
+        Trainee.household_address,
+    )
+    needle = needle.strip()
+    if needle:
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = q.where(
+            sa.or_(
+                Trainee.name.like(pattern, escape="\\"),
+                Trainee.id_number.like(pattern.upper(), escape="\\"),
+                Trainee.phone.like(pattern, escape="\\"),
+            )
+        )
+    for key, value in (filters or {}).items():
+        if value:
+            q = q.where(_SORTABLE[key] == value)
+    return q
+
+
+class TraineeSqlModel(QAbstractTableModel):
+    """The trainee register fetched a page at a time (``canFetchMore``/``fetchMore``), searched,
+    filtered and sorted in SQL. ID numbers are shown masked."""
+
+    PAGE = 200
+
+    def __init__(self, connect: Callable[[], sa.Connection], titles: dict[str, str], parent=None) -> None:
+        super().__init__(parent)
+        self._connect = connect
+        self.columns = [dataclasses.replace(c, title=titles.get(c.key, c.key)) for c in TRAINEE_COLUMNS]
+        self.rows: list[tuple] = []
+        self._needle = ""
+        self._filters: dict[str, str] = {}
+        self._order: tuple[str, bool] = ("name", False)
+        self._exhausted = False
+        self.total = 0
+
+    # -- querying
+
+    def set_search(self, needle: str, filters: dict[str, str] | None = None) -> None:
+        self._needle = needle
+        if filters is not None:
+            self._filters = {k: v for k, v in filters.items() if v}
+        self.reload()
+
+    def set_filters(self, filters: dict[str, str]) -> None:
+        self._filters = {k: v for k, v in filters.items() if v}
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.rows = []
+        self._exhausted = False
+        with self._connect() as conn:
+            base = trainee_query(self._needle, self._filters)
+            self.total = conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
+            self.rows = self._page(conn, 0)
+        self._exhausted = len(self.rows) >= self.total
+        self.endResetModel()
+
+    def _page(self, conn: sa.Connection, offset: int) -> list[tuple]:
+        key, descending = self._order
+        column = _SORTABLE[key]
+        q = trainee_query(self._needle, self._filters).order_by(column.desc() if descending else column, Trainee.id)
+        return [tuple(r) for r in conn.execute(q.limit(self.PAGE).offset(offset))]
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        with self._connect() as conn:
+            more = self._page(conn, len(self.rows))
+        if not more:
+            self._exhausted = True
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+        self._exhausted = len(self.rows) >= self.total
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._order = (self.columns[column].key, order == Qt.SortOrder.DescendingOrder)
+        self.reload()
+
+    # -- model
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == ID_ROLE:
+            return row[0]
+        if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            return None
+        key = self.columns[index.column()].key
+        value = row[1 + [c.key for c in TRAINEE_COLUMNS].index(key)]
+        if role == SORT_ROLE:
+            return value
+        return display_trainee_value(key, value)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].title
+        return None
+
+
+def display_trainee_value(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key == "id_number":
+        return idcard.mask(value)
+    if key == "sex":
+        return Sex(value).label
+    if key == "education":
+        return Education(value).label
+    if key == "category":
+        return TraineeCategory(value).label
+    return str(value)
