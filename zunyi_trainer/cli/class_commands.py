@@ -1,15 +1,18 @@
-"""``class list`` (the lifecycle commands join here)."""
+"""``class list``, the lifecycle transitions (``submit``, ``approve``, ``reject``, ``start``,
+``complete``, ``archive``, ``reopen``), ``class timetable`` and ``class changes``."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from zunyi_trainer.cli.context import Context
 from zunyi_trainer.i18n import text
-from zunyi_trainer.models import ClassStatus, TrainingClass
+from zunyi_trainer.models import ClassStatus, SessionKind, TrainingClass
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument("--status", choices=[s.value for s in ClassStatus])
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_list)
+    add_lifecycle_commands(csub)
 
 
 def class_dict(c: TrainingClass) -> dict:
@@ -63,4 +67,255 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
             f"{r['code']:<16} {ClassStatus(r['status']).label:<6} {r['start']} ~ {r['end']}  {r['trade']:<8} {r['name']}"
             + (f"  {r['approval_no']}" if r["approval_no"] else "")
         )
+    return 0
+
+
+# --- the lifecycle --------------------------------------------------------------------------
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(text("日期应写成 2026-03-01 的格式", "a date is written like 2026-03-01")) from None
+
+
+def add_lifecycle_commands(csub: argparse._SubParsersAction) -> None:
+    def class_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("class_ref", metavar="CLASS", help=text("培训班编号（或 UUID）", "class code (or UUID)"))
+
+    p = csub.add_parser("submit", help=text("报审（有阻止性问题时拒绝）", "submit the application (refused while blocked)"))
+    class_arg(p)
+    p.set_defaults(handler=cmd_submit)
+
+    p = csub.add_parser("approve", help=text("登记县局批准", "record the county's approval"))
+    class_arg(p)
+    p.add_argument("--no", dest="approval_no", required=True, help=text("批文号", "approval number (批文号)"))
+    p.add_argument("--date", dest="decided_on", type=_date, required=True, help=text("批复日期", "date of the decision"))
+    p.add_argument("--approver", default="", help=text("审批机关", "approving body"))
+    p.add_argument("--remarks", default="", help=text("批复意见", "remarks"))
+    p.set_defaults(handler=cmd_approve)
+
+    p = csub.add_parser("reject", help=text("登记县局不予批准", "record the county's rejection"))
+    class_arg(p)
+    p.add_argument("--reason", required=True, help=text("不予批准的原因", "reason for the rejection"))
+    p.add_argument("--date", dest="decided_on", type=_date, required=True, help=text("批复日期", "date of the decision"))
+    p.add_argument("--approver", default="", help=text("审批机关", "approving body"))
+    p.set_defaults(handler=cmd_reject)
+
+    for name, zh, en, handler in (
+        ("start", "开班", "start the approved class", cmd_start),
+        ("complete", "结业", "complete the class", cmd_complete),
+    ):
+        p = csub.add_parser(name, help=text(zh, en))
+        class_arg(p)
+        p.add_argument("--on", type=_date, default=None, help=text("日期（默认今天）", "date (default today)"))
+        p.set_defaults(handler=handler)
+
+    p = csub.add_parser("archive", help=text("归档（一班一档）", "archive the class"))
+    class_arg(p)
+    p.add_argument("--archive-no", default="", help=text("档案号（默认 DA-编号）", "archive number (default DA-code)"))
+    p.add_argument("--on", type=_date, default=None, help=text("日期（默认今天）", "date (default today)"))
+    p.set_defaults(handler=cmd_archive)
+
+    p = csub.add_parser("reopen", help=text("退回草稿以便修改", "take the class back to draft for correction"))
+    class_arg(p)
+    p.add_argument(
+        "--reason", default="", help=text("原因（撤回已报审的申请时必填）", "reason (needed to withdraw a submission)")
+    )
+    p.set_defaults(handler=cmd_reopen)
+
+    p = csub.add_parser("timetable", help=text("课程安排与课时合计", "the timetable and its totals"))
+    class_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_timetable)
+
+    p = csub.add_parser("changes", help=text("批准后的改动", "changes made after the approval"))
+    class_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_changes)
+
+
+def _transition(ctx: Context, ref: str, apply, done_zh: str, done_en: str) -> int:
+    from zunyi_trainer.cli.check_commands import find_class
+
+    reg = ctx.register(create=False)
+    with reg.transaction() as s:
+        cls = find_class(s, ref)
+        result = apply(s, cls)
+        code, status = cls.code, cls.status
+    ctx.out(text(done_zh, done_en, code=code, status=status.label))
+    return result if isinstance(result, int) else 0
+
+
+def cmd_submit(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer import lifecycle
+
+    warnings: list = []
+
+    def apply(s, cls):
+        warnings.extend(lifecycle.submit(s, cls))
+
+    _transition(ctx, args.class_ref, apply, "培训班 {code} 已报审（{status}）。", "Class {code} submitted ({status}).")
+    for f in warnings:
+        ctx.out(text("  【提醒】", "  [warns] ") + f.message)
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer import lifecycle
+
+    return _transition(
+        ctx,
+        args.class_ref,
+        lambda s, cls: lifecycle.record_decision(
+            s,
+            cls,
+            "approved",
+            approval_no=args.approval_no,
+            decided_on=args.decided_on,
+            approver=args.approver,
+            remarks=args.remarks,
+        ),
+        "已登记培训班 {code} 的批准（{status}）。",
+        "Recorded the approval of class {code} ({status}).",
+    )
+
+
+def cmd_reject(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer import lifecycle
+
+    return _transition(
+        ctx,
+        args.class_ref,
+        lambda s, cls: lifecycle.record_decision(
+            s, cls, "rejected", decided_on=args.decided_on, approver=args.approver, reason=args.reason
+        ),
+        "已登记培训班 {code} 不予批准（{status}）。可修改后用 class reopen 退回草稿再报审。",
+        "Recorded the rejection of class {code} ({status}). Correct it, class reopen, and submit again.",
+    )
+
+
+def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer import lifecycle
+
+    return _transition(
+        ctx, args.class_ref, lambda s, cls: lifecycle.start(s, cls, on=args.on), "培训班 {code} 已开班。", "Class {code} started."
+    )
+
+
+def cmd_complete(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer import lifecycle
+
+    return _transition(
+        ctx,
+        args.class_ref,
+        lambda s, cls: lifecycle.complete(s, cls, on=args.on),
+        "培训班 {code} 已结业。",
+        "Class {code} completed.",
+    )
+
+
+def cmd_archive(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer import lifecycle
+
+    return _transition(
+        ctx,
+        args.class_ref,
+        lambda s, cls: lifecycle.archive(s, cls, archive_no=args.archive_no, on=args.on),
+        "培训班 {code} 已归档。",
+        "Class {code} archived.",
+    )
+
+
+def cmd_reopen(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer import lifecycle
+
+    return _transition(
+        ctx,
+        args.class_ref,
+        lambda s, cls: lifecycle.reopen_draft(s, cls, reason=args.reason),
+        "培训班 {code} 已退回草稿，可以修改后重新报审。",
+        "Class {code} is a draft again; correct it and submit.",
+    )
+
+
+def cmd_timetable(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer.cli.check_commands import find_class
+    from zunyi_trainer.settings import load_settings
+    from zunyi_trainer.timetable import totals
+
+    reg = ctx.register(create=False)
+    with reg.session() as s:
+        cls = find_class(s, args.class_ref)
+        settings = load_settings(s)
+        rows = [
+            {
+                "uuid": str(x.uuid),
+                "date": x.date.isoformat(),
+                "start": x.start_time.strftime("%H:%M"),
+                "end": x.end_time.strftime("%H:%M"),
+                "periods": x.periods,
+                "kind": x.kind.value,
+                "topic": x.topic,
+                "teacher": x.teacher.name if x.teacher else None,
+                "venue": x.venue.name if x.venue else None,
+            }
+            for x in cls.sessions
+        ]
+        sums = totals(cls.sessions, settings)
+        code = cls.code
+    if args.json:
+        ctx.json({"class": code, "sessions": rows, "totals": sums.to_dict()})
+        return 0
+    for r in rows:
+        kind = SessionKind(r["kind"]).label
+        ctx.out(
+            f"{r['date']} {r['start']}-{r['end']}  {r['periods']}{text('课时', 'p')}  {kind}  "
+            f"{r['teacher'] or text('（无教师）', '(no teacher)')}  {r['venue'] or text('（无场地）', '(no venue)')}  {r['topic']}"
+        )
+    ctx.out(
+        text(
+            "合计 {n} 个课次，{total} 课时（理论 {theory}，实操 {practice}，实操占 {share:.0%}），约 {hours:g} 小时。",
+            "{n} sessions, {total} periods ({theory} theory, {practice} practice, {share:.0%} practice), about {hours:g} hours.",
+            n=len(rows),
+            total=sums.total_periods,
+            theory=sums.theory_periods,
+            practice=sums.practice_periods,
+            share=sums.practice_share,
+            hours=round(sums.hours, 1),
+        )
+    )
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer.cli.check_commands import find_class
+    from zunyi_trainer.lifecycle import changes_after_approval
+    from zunyi_trainer.timeutil import format_local
+
+    reg = ctx.register(create=False)
+    with reg.session() as s:
+        cls = find_class(s, args.class_ref)
+        rows = [
+            {
+                "id": ev.id,
+                "at": ev.at.isoformat(),
+                "actor": ev.actor,
+                "action": ev.action,
+                "table": ev.table_name,
+                "record": ev.record_key,
+                "changes": json.loads(ev.changes),
+                "_local": format_local(ev.at),
+            }
+            for ev in changes_after_approval(s, cls)
+        ]
+    if args.json:
+        ctx.json([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
+        return 0
+    if not rows:
+        ctx.out(text("批准后没有改动。", "No changes after the approval."))
+        return 0
+    for r in rows:
+        ctx.out(f"{r['_local']}  {r['actor']}  {r['action']} {r['table']}  {json.dumps(r['changes'], ensure_ascii=False)}")
     return 0
