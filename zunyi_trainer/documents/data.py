@@ -214,9 +214,9 @@ def signin_sessions(cls: TrainingClass, on: dt.date | None, today: dt.date | Non
     session day from today, or its last session day when the class is over."""
     if not cls.sessions:
         raise NotFound(
-            "培训班 {code} 还没有课程安排，无法打印签到表。请先排课。",
-            "The class {code} has no timetable yet; add its sessions before printing sign-in sheets.",
-            code=cls.code,
+            "培训班 {klass} 还没有课程安排，无法打印签到表。请先排课。",
+            "The class {klass} has no timetable yet; add its sessions before printing sign-in sheets.",
+            klass=cls.code,
         )
     if on is None:
         today = today or today_local()
@@ -226,9 +226,9 @@ def signin_sessions(cls: TrainingClass, on: dt.date | None, today: dt.date | Non
     if not chosen:
         days = sorted({s.date for s in cls.sessions})
         raise NotFound(
-            "培训班 {code} 在 {day} 没有课。有课的日期：{first} 至 {last}（共 {n} 天）。",
-            "The class {code} has no session on {day}. It has sessions on {n} days from {first} to {last}.",
-            code=cls.code,
+            "培训班 {klass} 在 {day} 没有课。有课的日期：{first} 至 {last}（共 {n} 天）。",
+            "The class {klass} has no session on {day}. It has sessions on {n} days from {first} to {last}.",
+            klass=cls.code,
             day=on.isoformat(),
             first=days[0].isoformat(),
             last=days[-1].isoformat(),

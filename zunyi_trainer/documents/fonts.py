@@ -66,7 +66,7 @@ def fallback_font_path() -> Path:
 
 def _font_dirs() -> list[Path]:
     dirs = []
-    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
     if windir:
         dirs.append(Path(windir) / "Fonts")
     local = os.environ.get("LOCALAPPDATA")
