@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ from zunyi_trainer.errors import ValidationError
 from zunyi_trainer.exchange.export import the_institution
 from zunyi_trainer.exchange.schemas import COUNTY_RETURN_SCHEMA, first_error
 from zunyi_trainer.models import BatchState, ClassStatus, CountyReturn, ExportBatch, TrainingClass
-from zunyi_trainer.timeutil import now_utc
 
 FORMAT = "zunyi-trainer/county-return"
 FORMAT_VERSION = 1
@@ -100,55 +98,20 @@ def read_return(data: bytes) -> dict[str, Any]:
     return doc
 
 
-def _record_decision(session: Session, cls: TrainingClass, decision: dict[str, Any], issued_at: dt.datetime) -> None:
-    """Record one decision through the rules engineer's lifecycle, or directly while it is absent."""
-    try:
-        from zunyi_trainer import lifecycle
-    except ImportError:
-        lifecycle = None
-    record = getattr(lifecycle, "record_decision", None)
-    decided_on = dt.date.fromisoformat(decision["decided_on"])
-    if record is None:
-        _record_decision_directly(session, cls, decision, decided_on)
-        return
-    values = {
-        "decision": decision["decision"],
-        "approval_no": decision.get("approval_no", ""),
-        "decided_on": decided_on,
-        "approver": decision["approver"],
-        "reason": decision.get("reason", ""),
-        "remarks": decision.get("reason", ""),
-    }
-    params = inspect.signature(record).parameters
-    kwargs = {name: value for name, value in values.items() if name in params}
-    record(session, cls, **kwargs)
+def _record_decision(session: Session, cls: TrainingClass, decision: dict[str, Any]) -> None:
+    """Record one decision through the class lifecycle (which checks it and audits it)."""
+    from zunyi_trainer import lifecycle
 
-
-def _record_decision_directly(session: Session, cls: TrainingClass, decision: dict[str, Any], decided_on: dt.date) -> None:
     approved = decision["decision"] == "approved"
-    before = cls.status
-    cls.status = ClassStatus.APPROVED if approved else ClassStatus.REJECTED
-    cls.approval_no = decision.get("approval_no", "")
-    cls.decided_on = decided_on
-    cls.approver = decision["approver"]
-    if approved:
-        cls.decision_remarks = decision.get("reason", "")
-        cls.approved_at = now_utc()
-    else:
-        cls.rejection_reason = decision.get("reason", "")
-    audit.record_operation(
+    lifecycle.record_decision(
         session,
-        "approved" if approved else "rejected",
         cls,
-        {
-            "from": before.value,
-            "to": cls.status.value,
-            "approval_no": cls.approval_no,
-            "decided_on": decided_on,
-            "approver": cls.approver,
-            "reason": decision.get("reason", ""),
-            "source": "county_return",
-        },
+        decision["decision"],
+        approval_no=decision.get("approval_no", ""),
+        decided_on=dt.date.fromisoformat(decision["decided_on"]),
+        approver=decision["approver"],
+        remarks=decision.get("reason", "") if approved else "",
+        reason="" if approved else decision.get("reason", ""),
     )
 
 
@@ -229,7 +192,7 @@ def import_return(register: Register, path: Path | str) -> ReturnResult:
             batches.append(batch)
 
         for d in doc["decisions"]:
-            _record_decision(s, classes[d["class_code"]], d, issued_at)
+            _record_decision(s, classes[d["class_code"]], d)
         acknowledged = []
         for batch in batches:
             if batch.state == BatchState.ACKNOWLEDGED:

@@ -154,6 +154,7 @@ class _BagZip:
         self.stamp = created_at.astimezone(LOCAL_TZ).timetuple()[:6]
         self.payload: dict[str, tuple[str, int]] = {}  # bag-relative path -> (sha256, size)
         self.tags: dict[str, str] = {}
+        self.on_abandon: list[Callable[[], None]] = []
 
     def info(self, rel: str, compress: bool = True) -> zipfile.ZipInfo:
         zi = zipfile.ZipInfo(f"{self.root}/{rel}", date_time=self.stamp)
@@ -183,6 +184,13 @@ class _BagZip:
 
     def close(self) -> None:
         self.zip.close()
+
+    def abandon(self) -> None:
+        """Close after a failure; the caller removes the file."""
+        for callback in self.on_abandon:
+            callback()
+        with contextlib.suppress(Exception):
+            self.zip.close()
 
 
 # --- what goes in ------------------------------------------------------------------------------
@@ -247,11 +255,19 @@ def build_batch(
     progress: Progress | None = None,
 ) -> BuildInfo:
     """Write the whole bag of ``plan`` into ``fileobj`` (a zip). Deterministic for the same rows."""
+    bag = _BagZip(fileobj, plan.name, plan.created_at)
+    try:
+        return _fill_bag(bag, session, plan, key, data_dir, progress)
+    except BaseException:
+        bag.abandon()
+        raise
+
+
+def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_dir: Path, progress: Progress | None) -> BuildInfo:
     report = progress or (lambda done, total: None)
     full = plan.kind == BatchKind.FULL
     changed = {} if full else _changed_keys(session, plan.after_change, plan.through_change)
     lookups = Lookups(session)
-    bag = _BagZip(fileobj, plan.name, plan.created_at)
     notes: list[str] = []
 
     totals = {}
@@ -266,6 +282,7 @@ def build_batch(
 
     with tempfile.TemporaryFile() as book_file:
         book = WorkbookWriter(book_file, created=plan.created_at)
+        bag.on_abandon.append(book.abandon)
         counts: dict[str, dict[str, int]] = {}
         attachment_rows: list[dict[str, Any]] = []
         tombstones: list[tuple[str, str]] = []

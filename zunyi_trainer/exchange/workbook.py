@@ -10,6 +10,7 @@ openpyxl.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zipfile
 from collections.abc import Sequence
@@ -162,6 +163,11 @@ class WorkbookWriter:
 
     def sheet(self, name: str, headers: Sequence[str]) -> SheetWriter:
         return SheetWriter(self, name, headers)
+
+    def abandon(self) -> None:
+        """Close after a failure (the file is thrown away)."""
+        with contextlib.suppress(Exception):
+            self.zip.close()
 
     def finish(self, first: Sequence[str] = ()) -> None:
         """Write the workbook parts; sheets whose titles are in ``first`` are shown first."""
