@@ -65,21 +65,23 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def event_hash(ev: dict[str, Any]) -> str:
-    payload = canonical_json(
-        [
-            ev["id"],
-            jsonable(ev["at"]),
-            ev["actor"],
-            ev["action"],
-            ev["table_name"],
-            ev["record_key"],
-            jsonable(ev["class_uuid"]),
-            ev["changes"],
-            ev["prev_hash"],
-        ]
+def event_hash(ev: dict[str, Any], at_iso: str | None = None) -> str:
+    """SHA-256 over the event's fields, each length-prefixed (so no field can pose as another),
+    ending with the previous event's hash: editing, removing or reordering breaks the chain."""
+    class_uuid = ev["class_uuid"]
+    fields = (
+        str(ev["id"]),
+        at_iso if at_iso is not None else jsonable(ev["at"]),
+        ev["actor"],
+        ev["action"],
+        ev["table_name"],
+        ev["record_key"],
+        "" if class_uuid is None else str(class_uuid),
+        ev["changes"],
+        ev["prev_hash"],
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    data = "".join(f"{len(f)}:{f};" for f in fields)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def last_event(connection: sa.Connection) -> tuple[int, str]:
@@ -94,34 +96,69 @@ def _serialise_lock(connection: sa.Connection) -> None:
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(7201508)"))
 
 
+_SQLITE_INSERT = (
+    "INSERT INTO audit_event (id, at, actor, action, table_name, record_key, class_uuid, changes, prev_hash, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def append_events(connection: sa.Connection, events: Iterable[dict[str, Any]]) -> int:
     """Chain and insert events. Each dict has actor, action, table_name, record_key,
-    class_uuid and changes (a JSON-able dict); ``at`` defaults to now. Returns the count."""
+    class_uuid and changes (a JSON-able dict, or its canonical JSON); ``at`` defaults to now.
+    Returns the count. This is the one writer of the chain: the ORM hook and the bulk writers
+    (attendance, imports) all come through here."""
     pending = list(events)
     if not pending:
         return 0
     _serialise_lock(connection)
     last_id, prev = last_event(connection)
-    at = now_utc()
+    now = now_utc()
+    now_iso = now.isoformat()
+    default = default_actor()
     rows = []
     for ev in pending:
         last_id += 1
+        at = ev.get("at") or now
+        class_uuid = ev.get("class_uuid")
+        if isinstance(class_uuid, str):
+            class_uuid = uuid.UUID(class_uuid)
         row = {
             "id": last_id,
-            "at": ev.get("at") or at,
-            "actor": ev.get("actor") or default_actor(),
+            # Stored at microsecond precision in UTC: the hash is computed on that value.
+            "at": at.astimezone(dt.UTC),
+            "actor": ev.get("actor") or default,
             "action": ev["action"],
             "table_name": ev["table_name"],
             "record_key": str(ev["record_key"]),
-            "class_uuid": ev.get("class_uuid"),
+            "class_uuid": class_uuid,
             "changes": ev["changes"] if isinstance(ev["changes"], str) else canonical_json(ev["changes"]),
             "prev_hash": prev,
         }
-        # The hash is computed on the value as stored: instants at microsecond precision in UTC.
-        row["hash"] = event_hash(row)
-        prev = row["hash"]
+        row["hash"] = prev = event_hash(row, now_iso if at is now else None)
         rows.append(row)
-    connection.execute(_table.insert(), rows)
+    if connection.dialect.name == "sqlite":
+        # The hot path of bulk writes: the values are already plain, so skip SQLAlchemy's
+        # per-value type processing and store exactly what the column types would store.
+        connection.exec_driver_sql(
+            _SQLITE_INSERT,
+            [
+                (
+                    r["id"],
+                    r["at"].strftime("%Y-%m-%d %H:%M:%S.%f"),
+                    r["actor"],
+                    r["action"],
+                    r["table_name"],
+                    r["record_key"],
+                    None if r["class_uuid"] is None else r["class_uuid"].hex,
+                    r["changes"],
+                    r["prev_hash"],
+                    r["hash"],
+                )
+                for r in rows
+            ],
+        )
+    else:
+        connection.execute(_table.insert(), rows)
     return len(rows)
 
 
