@@ -98,6 +98,7 @@ def _check_members(zf: zipfile.ZipFile) -> tuple[str, dict[str, zipfile.ZipInfo]
         )
     root = None
     members: dict[str, zipfile.ZipInfo] = {}
+    seen: set[str] = set()
     total = 0
     for info in infos:
         name = info.filename
@@ -122,13 +123,14 @@ def _check_members(zf: zipfile.ZipFile) -> tuple[str, dict[str, zipfile.ZipInfo]
                 "The member {name} has a non-ASCII name; a batch only uses ASCII names.",
                 name=name.encode("ascii", "backslashreplace").decode(),
             )
-        if name in members:
+        if name in seen:
             raise _refuse(
                 "duplicate",
                 "批次中的文件 {name} 出现了不止一次，无法确定哪一个是真的，已拒绝。",
                 "The member {name} appears more than once, so which one is genuine cannot be told; refused.",
                 name=name,
             )
+        seen.add(name)
         top, _, rel = name.partition("/")
         if root is None:
             root = top
