@@ -19,6 +19,7 @@ from zunyi_trainer.errors import RegisterDamaged, RegisterLocked, RegisterTooNew
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext, open_settings
 from zunyi_trainer.gui.logfile import setup_logging
+from zunyi_trainer.gui.translations import CATALOGUE, SourceTextTranslator, read_catalogue
 from zunyi_trainer.i18n import set_language
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,12 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
             i18n_dir = paths.resources_dir() / "i18n"
         except FileNotFoundError:
             i18n_dir = None
-        if i18n_dir is not None and ours.load(str(i18n_dir / "zunyi_trainer_zh_CN.qm")):
+        if i18n_dir is not None and (i18n_dir / f"{CATALOGUE}.ts").exists():
+            # Installed first, so it is asked last: the exact (context, source) lookup wins.
+            fallback = SourceTextTranslator(read_catalogue(i18n_dir / f"{CATALOGUE}.ts"), app)
+            app.installTranslator(fallback)
+            installed.append(fallback)
+        if i18n_dir is not None and ours.load(str(i18n_dir / f"{CATALOGUE}.qm")):
             app.installTranslator(ours)
             installed.append(ours)
         else:

@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.nav = QListWidget(central)
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(150)
+        self.nav.setFixedWidth(172)
         self.nav.setStyleSheet(
             "QListWidget#navigation { background: #f1f3f6; border: none; font-size: 11pt; padding-top: 8px; }"
             "QListWidget#navigation::item { padding: 10px 14px; }"

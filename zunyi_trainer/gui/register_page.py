@@ -83,7 +83,9 @@ class RegisterPage(QWidget):
         self.search.setPlaceholderText(self.tr("Search (all visible columns)…"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(260)
-        bar.addWidget(self.search)
+        bar.addWidget(self.search, 1)
+        filter_bar = QHBoxLayout()
+        self.filter_bar = filter_bar
         self.filters: dict[str, QComboBox] = {}
         for key in self.filter_keys:
             combo = QComboBox(self)
@@ -91,9 +93,9 @@ class RegisterPage(QWidget):
             combo.setMinimumWidth(120)
             combo.currentIndexChanged.connect(self._apply_filters)
             self.filters[key] = combo
-            bar.addWidget(QLabel(self.model.columns[self.model.column_index(key)].title + self.tr(":"), self))
-            bar.addWidget(combo)
-        bar.addStretch(1)
+            filter_bar.addWidget(QLabel(self.model.columns[self.model.column_index(key)].title + self.tr(":"), self))
+            filter_bar.addWidget(combo)
+        filter_bar.addStretch(1)
         self.new_button = QPushButton(self.tr("New"), self)
         self.new_button.setObjectName("newButton")
         self.new_button.clicked.connect(self.new_record)
@@ -116,6 +118,7 @@ class RegisterPage(QWidget):
         for w in (self.new_button, self.open_button, self.delete_button, self.columns_button, self.export_button):
             bar.addWidget(w)
         layout.addLayout(bar)
+        layout.addLayout(filter_bar)
 
         self.view = QTableView(self)
         self.view.setObjectName("table")

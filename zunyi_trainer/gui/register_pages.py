@@ -177,7 +177,7 @@ class TraineesPage(RegisterPage):
 
     def _titles(self) -> dict[str, str]:
         return {
-            "name": tr("Name"),
+            "name": tr("Full name"),
             "id_number": tr("ID number"),
             "sex": tr("Sex"),
             "birth_date": tr("Birth date"),
@@ -194,7 +194,7 @@ class TraineesPage(RegisterPage):
         super()._build()
         self.view.setModel(self.sql_model)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        bar = self.layout().itemAt(0).layout()
+        bar = self.filter_bar
         self.filters = {}
         for key, enum_class, position in (("sex", Sex, 1), ("category", TraineeCategory, 2), ("education", Education, 3)):
             combo = QComboBox(self)
@@ -204,8 +204,8 @@ class TraineesPage(RegisterPage):
                 combo.addItem(member.label, member)
             combo.currentIndexChanged.connect(self._apply_filters)
             self.filters[key] = combo
-            bar.insertWidget(position * 2 - 1, QLabel(self._titles()[key] + tr(":"), self))
-            bar.insertWidget(position * 2, combo)
+            bar.insertWidget(position * 2 - 2, QLabel(self._titles()[key] + tr(":"), self))
+            bar.insertWidget(position * 2 - 1, combo)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, width in enumerate((110, 170, 50, 100, 120, 100, 140, 160, 220)):
             self.view.setColumnWidth(i, width)
@@ -270,7 +270,7 @@ class TeachersPage(RegisterPage):
 
     def columns(self) -> Sequence[Column]:
         return (
-            Column("name", tr("Name")),
+            Column("name", tr("Full name")),
             Column("employment", tr("Employment")),
             Column("id_number", tr("ID number")),
             Column("phone", tr("Phone")),

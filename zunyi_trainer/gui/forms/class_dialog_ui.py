@@ -43,6 +43,7 @@ class Ui_ClassDialog(object):
 
         self.err_code = QLabel(ClassDialog)
         self.err_code.setObjectName(u"err_code")
+        self.err_code.setStyleSheet(u"color: #b3261e;")
         self.err_code.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_code)
@@ -59,6 +60,7 @@ class Ui_ClassDialog(object):
 
         self.err_name = QLabel(ClassDialog)
         self.err_name.setObjectName(u"err_name")
+        self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_name)
@@ -76,6 +78,7 @@ class Ui_ClassDialog(object):
 
         self.err_trade_id = QLabel(ClassDialog)
         self.err_trade_id.setObjectName(u"err_trade_id")
+        self.err_trade_id.setStyleSheet(u"color: #b3261e;")
         self.err_trade_id.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_trade_id)
@@ -92,6 +95,7 @@ class Ui_ClassDialog(object):
 
         self.err_industry = QLabel(ClassDialog)
         self.err_industry.setObjectName(u"err_industry")
+        self.err_industry.setStyleSheet(u"color: #b3261e;")
         self.err_industry.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_industry)
@@ -108,6 +112,7 @@ class Ui_ClassDialog(object):
 
         self.err_level = QLabel(ClassDialog)
         self.err_level.setObjectName(u"err_level")
+        self.err_level.setStyleSheet(u"color: #b3261e;")
         self.err_level.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_level)
@@ -124,6 +129,7 @@ class Ui_ClassDialog(object):
 
         self.err_training_type = QLabel(ClassDialog)
         self.err_training_type.setObjectName(u"err_training_type")
+        self.err_training_type.setStyleSheet(u"color: #b3261e;")
         self.err_training_type.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_training_type)
@@ -140,6 +146,7 @@ class Ui_ClassDialog(object):
 
         self.err_mode = QLabel(ClassDialog)
         self.err_mode.setObjectName(u"err_mode")
+        self.err_mode.setStyleSheet(u"color: #b3261e;")
         self.err_mode.setWordWrap(True)
 
         self.formLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.err_mode)
@@ -156,6 +163,7 @@ class Ui_ClassDialog(object):
 
         self.err_funding = QLabel(ClassDialog)
         self.err_funding.setObjectName(u"err_funding")
+        self.err_funding.setStyleSheet(u"color: #b3261e;")
         self.err_funding.setWordWrap(True)
 
         self.formLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.err_funding)
@@ -168,11 +176,13 @@ class Ui_ClassDialog(object):
         self.start_date = QDateEdit(ClassDialog)
         self.start_date.setObjectName(u"start_date")
         self.start_date.setCalendarPopup(True)
+        self.start_date.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(16, QFormLayout.ItemRole.FieldRole, self.start_date)
 
         self.err_start_date = QLabel(ClassDialog)
         self.err_start_date.setObjectName(u"err_start_date")
+        self.err_start_date.setStyleSheet(u"color: #b3261e;")
         self.err_start_date.setWordWrap(True)
 
         self.formLayout.setWidget(17, QFormLayout.ItemRole.FieldRole, self.err_start_date)
@@ -185,11 +195,13 @@ class Ui_ClassDialog(object):
         self.end_date = QDateEdit(ClassDialog)
         self.end_date.setObjectName(u"end_date")
         self.end_date.setCalendarPopup(True)
+        self.end_date.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(18, QFormLayout.ItemRole.FieldRole, self.end_date)
 
         self.err_end_date = QLabel(ClassDialog)
         self.err_end_date.setObjectName(u"err_end_date")
+        self.err_end_date.setStyleSheet(u"color: #b3261e;")
         self.err_end_date.setWordWrap(True)
 
         self.formLayout.setWidget(19, QFormLayout.ItemRole.FieldRole, self.err_end_date)
@@ -206,6 +218,7 @@ class Ui_ClassDialog(object):
 
         self.err_venue_id = QLabel(ClassDialog)
         self.err_venue_id.setObjectName(u"err_venue_id")
+        self.err_venue_id.setStyleSheet(u"color: #b3261e;")
         self.err_venue_id.setWordWrap(True)
 
         self.formLayout.setWidget(21, QFormLayout.ItemRole.FieldRole, self.err_venue_id)
@@ -222,6 +235,7 @@ class Ui_ClassDialog(object):
 
         self.err_head_teacher_id = QLabel(ClassDialog)
         self.err_head_teacher_id.setObjectName(u"err_head_teacher_id")
+        self.err_head_teacher_id.setStyleSheet(u"color: #b3261e;")
         self.err_head_teacher_id.setWordWrap(True)
 
         self.formLayout.setWidget(23, QFormLayout.ItemRole.FieldRole, self.err_head_teacher_id)
@@ -239,6 +253,7 @@ class Ui_ClassDialog(object):
 
         self.err_planned_size = QLabel(ClassDialog)
         self.err_planned_size.setObjectName(u"err_planned_size")
+        self.err_planned_size.setStyleSheet(u"color: #b3261e;")
         self.err_planned_size.setWordWrap(True)
 
         self.formLayout.setWidget(25, QFormLayout.ItemRole.FieldRole, self.err_planned_size)
@@ -257,6 +272,7 @@ class Ui_ClassDialog(object):
 
         self.err_fee_fen = QLabel(ClassDialog)
         self.err_fee_fen.setObjectName(u"err_fee_fen")
+        self.err_fee_fen.setStyleSheet(u"color: #b3261e;")
         self.err_fee_fen.setWordWrap(True)
 
         self.formLayout.setWidget(27, QFormLayout.ItemRole.FieldRole, self.err_fee_fen)
@@ -275,6 +291,7 @@ class Ui_ClassDialog(object):
 
         self.err_subsidy_standard_fen = QLabel(ClassDialog)
         self.err_subsidy_standard_fen.setObjectName(u"err_subsidy_standard_fen")
+        self.err_subsidy_standard_fen.setStyleSheet(u"color: #b3261e;")
         self.err_subsidy_standard_fen.setWordWrap(True)
 
         self.formLayout.setWidget(29, QFormLayout.ItemRole.FieldRole, self.err_subsidy_standard_fen)
@@ -292,6 +309,7 @@ class Ui_ClassDialog(object):
 
         self.err_assessment_plan = QLabel(ClassDialog)
         self.err_assessment_plan.setObjectName(u"err_assessment_plan")
+        self.err_assessment_plan.setStyleSheet(u"color: #b3261e;")
         self.err_assessment_plan.setWordWrap(True)
 
         self.formLayout.setWidget(31, QFormLayout.ItemRole.FieldRole, self.err_assessment_plan)
@@ -309,6 +327,7 @@ class Ui_ClassDialog(object):
 
         self.err_notes = QLabel(ClassDialog)
         self.err_notes.setObjectName(u"err_notes")
+        self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
         self.formLayout.setWidget(33, QFormLayout.ItemRole.FieldRole, self.err_notes)
@@ -318,6 +337,7 @@ class Ui_ClassDialog(object):
 
         self.formMessage = QLabel(ClassDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -356,62 +376,42 @@ class Ui_ClassDialog(object):
     def retranslateUi(self, ClassDialog):
         ClassDialog.setWindowTitle(QCoreApplication.translate("ClassDialog", u"Training class", None))
         self.label_code.setText(QCoreApplication.translate("ClassDialog", u"Class code", None))
-        self.err_code.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_code.setText("")
         self.label_name.setText(QCoreApplication.translate("ClassDialog", u"Class name", None))
-        self.err_name.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_name.setText("")
         self.label_trade_id.setText(QCoreApplication.translate("ClassDialog", u"Trade", None))
-        self.err_trade_id.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_trade_id.setText("")
         self.label_industry.setText(QCoreApplication.translate("ClassDialog", u"Industry", None))
         self.industry.setText("")
-        self.err_industry.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_industry.setText("")
         self.label_level.setText(QCoreApplication.translate("ClassDialog", u"Level", None))
-        self.err_level.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_level.setText("")
         self.label_training_type.setText(QCoreApplication.translate("ClassDialog", u"Training type", None))
-        self.err_training_type.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_training_type.setText("")
         self.label_mode.setText(QCoreApplication.translate("ClassDialog", u"Mode", None))
-        self.err_mode.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_mode.setText("")
         self.label_funding.setText(QCoreApplication.translate("ClassDialog", u"Funding", None))
-        self.err_funding.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_funding.setText("")
         self.label_start_date.setText(QCoreApplication.translate("ClassDialog", u"Start date", None))
-        self.start_date.setDisplayFormat(QCoreApplication.translate("ClassDialog", u"yyyy-MM-dd", None))
-        self.err_start_date.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_start_date.setText("")
         self.label_end_date.setText(QCoreApplication.translate("ClassDialog", u"End date", None))
-        self.end_date.setDisplayFormat(QCoreApplication.translate("ClassDialog", u"yyyy-MM-dd", None))
-        self.err_end_date.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_end_date.setText("")
         self.label_venue_id.setText(QCoreApplication.translate("ClassDialog", u"Venue", None))
-        self.err_venue_id.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_venue_id.setText("")
         self.label_head_teacher_id.setText(QCoreApplication.translate("ClassDialog", u"Head teacher", None))
-        self.err_head_teacher_id.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_head_teacher_id.setText("")
         self.label_planned_size.setText(QCoreApplication.translate("ClassDialog", u"Planned size", None))
-        self.err_planned_size.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_planned_size.setText("")
         self.label_fee_fen.setText(QCoreApplication.translate("ClassDialog", u"Fee per trainee", None))
         self.fee_fen.setSuffix(QCoreApplication.translate("ClassDialog", u" yuan", None))
-        self.err_fee_fen.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_fee_fen.setText("")
         self.label_subsidy_standard_fen.setText(QCoreApplication.translate("ClassDialog", u"Subsidy standard per trainee", None))
         self.subsidy_standard_fen.setSuffix(QCoreApplication.translate("ClassDialog", u" yuan", None))
-        self.err_subsidy_standard_fen.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_subsidy_standard_fen.setText("")
         self.label_assessment_plan.setText(QCoreApplication.translate("ClassDialog", u"Assessment plan", None))
-        self.err_assessment_plan.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_assessment_plan.setText("")
         self.label_notes.setText(QCoreApplication.translate("ClassDialog", u"Notes", None))
-        self.err_notes.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.err_notes.setText("")
-        self.formMessage.setStyleSheet(QCoreApplication.translate("ClassDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

@@ -43,6 +43,7 @@ class Ui_DecisionDialog(object):
 
         self.err_decision = QLabel(DecisionDialog)
         self.err_decision.setObjectName(u"err_decision")
+        self.err_decision.setStyleSheet(u"color: #b3261e;")
         self.err_decision.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_decision)
@@ -59,6 +60,7 @@ class Ui_DecisionDialog(object):
 
         self.err_approval_no = QLabel(DecisionDialog)
         self.err_approval_no.setObjectName(u"err_approval_no")
+        self.err_approval_no.setStyleSheet(u"color: #b3261e;")
         self.err_approval_no.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_approval_no)
@@ -71,11 +73,13 @@ class Ui_DecisionDialog(object):
         self.decided_on = QDateEdit(DecisionDialog)
         self.decided_on.setObjectName(u"decided_on")
         self.decided_on.setCalendarPopup(True)
+        self.decided_on.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(4, QFormLayout.ItemRole.FieldRole, self.decided_on)
 
         self.err_decided_on = QLabel(DecisionDialog)
         self.err_decided_on.setObjectName(u"err_decided_on")
+        self.err_decided_on.setStyleSheet(u"color: #b3261e;")
         self.err_decided_on.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_decided_on)
@@ -92,6 +96,7 @@ class Ui_DecisionDialog(object):
 
         self.err_approver = QLabel(DecisionDialog)
         self.err_approver.setObjectName(u"err_approver")
+        self.err_approver.setStyleSheet(u"color: #b3261e;")
         self.err_approver.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_approver)
@@ -109,6 +114,7 @@ class Ui_DecisionDialog(object):
 
         self.err_remarks = QLabel(DecisionDialog)
         self.err_remarks.setObjectName(u"err_remarks")
+        self.err_remarks.setStyleSheet(u"color: #b3261e;")
         self.err_remarks.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_remarks)
@@ -118,6 +124,7 @@ class Ui_DecisionDialog(object):
 
         self.formMessage = QLabel(DecisionDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -144,22 +151,15 @@ class Ui_DecisionDialog(object):
     def retranslateUi(self, DecisionDialog):
         DecisionDialog.setWindowTitle(QCoreApplication.translate("DecisionDialog", u"Record the county's decision", None))
         self.label_decision.setText(QCoreApplication.translate("DecisionDialog", u"Decision", None))
-        self.err_decision.setStyleSheet(QCoreApplication.translate("DecisionDialog", u"color: #b3261e;", None))
         self.err_decision.setText("")
         self.label_approval_no.setText(QCoreApplication.translate("DecisionDialog", u"Approval no.", None))
-        self.err_approval_no.setStyleSheet(QCoreApplication.translate("DecisionDialog", u"color: #b3261e;", None))
         self.err_approval_no.setText("")
         self.label_decided_on.setText(QCoreApplication.translate("DecisionDialog", u"Decided on", None))
-        self.decided_on.setDisplayFormat(QCoreApplication.translate("DecisionDialog", u"yyyy-MM-dd", None))
-        self.err_decided_on.setStyleSheet(QCoreApplication.translate("DecisionDialog", u"color: #b3261e;", None))
         self.err_decided_on.setText("")
         self.label_approver.setText(QCoreApplication.translate("DecisionDialog", u"Approving body", None))
-        self.err_approver.setStyleSheet(QCoreApplication.translate("DecisionDialog", u"color: #b3261e;", None))
         self.err_approver.setText("")
         self.label_remarks.setText(QCoreApplication.translate("DecisionDialog", u"Remarks or reason", None))
-        self.err_remarks.setStyleSheet(QCoreApplication.translate("DecisionDialog", u"color: #b3261e;", None))
         self.err_remarks.setText("")
-        self.formMessage.setStyleSheet(QCoreApplication.translate("DecisionDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

@@ -43,6 +43,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_asset_no = QLabel(EquipmentDialog)
         self.err_asset_no.setObjectName(u"err_asset_no")
+        self.err_asset_no.setStyleSheet(u"color: #b3261e;")
         self.err_asset_no.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_asset_no)
@@ -59,6 +60,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_name = QLabel(EquipmentDialog)
         self.err_name.setObjectName(u"err_name")
+        self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_name)
@@ -75,6 +77,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_model = QLabel(EquipmentDialog)
         self.err_model.setObjectName(u"err_model")
+        self.err_model.setStyleSheet(u"color: #b3261e;")
         self.err_model.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_model)
@@ -92,6 +95,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_quantity = QLabel(EquipmentDialog)
         self.err_quantity.setObjectName(u"err_quantity")
+        self.err_quantity.setStyleSheet(u"color: #b3261e;")
         self.err_quantity.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_quantity)
@@ -108,6 +112,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_unit = QLabel(EquipmentDialog)
         self.err_unit.setObjectName(u"err_unit")
+        self.err_unit.setStyleSheet(u"color: #b3261e;")
         self.err_unit.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_unit)
@@ -124,6 +129,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_status = QLabel(EquipmentDialog)
         self.err_status.setObjectName(u"err_status")
+        self.err_status.setStyleSheet(u"color: #b3261e;")
         self.err_status.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_status)
@@ -140,6 +146,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_venue_id = QLabel(EquipmentDialog)
         self.err_venue_id.setObjectName(u"err_venue_id")
+        self.err_venue_id.setStyleSheet(u"color: #b3261e;")
         self.err_venue_id.setWordWrap(True)
 
         self.formLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.err_venue_id)
@@ -152,11 +159,13 @@ class Ui_EquipmentDialog(object):
         self.acquired_on = QDateEdit(EquipmentDialog)
         self.acquired_on.setObjectName(u"acquired_on")
         self.acquired_on.setCalendarPopup(True)
+        self.acquired_on.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(14, QFormLayout.ItemRole.FieldRole, self.acquired_on)
 
         self.err_acquired_on = QLabel(EquipmentDialog)
         self.err_acquired_on.setObjectName(u"err_acquired_on")
+        self.err_acquired_on.setStyleSheet(u"color: #b3261e;")
         self.err_acquired_on.setWordWrap(True)
 
         self.formLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.err_acquired_on)
@@ -175,6 +184,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_value_fen = QLabel(EquipmentDialog)
         self.err_value_fen.setObjectName(u"err_value_fen")
+        self.err_value_fen.setStyleSheet(u"color: #b3261e;")
         self.err_value_fen.setWordWrap(True)
 
         self.formLayout.setWidget(17, QFormLayout.ItemRole.FieldRole, self.err_value_fen)
@@ -192,6 +202,7 @@ class Ui_EquipmentDialog(object):
 
         self.err_notes = QLabel(EquipmentDialog)
         self.err_notes.setObjectName(u"err_notes")
+        self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
         self.formLayout.setWidget(19, QFormLayout.ItemRole.FieldRole, self.err_notes)
@@ -201,6 +212,7 @@ class Ui_EquipmentDialog(object):
 
         self.formMessage = QLabel(EquipmentDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -232,38 +244,26 @@ class Ui_EquipmentDialog(object):
     def retranslateUi(self, EquipmentDialog):
         EquipmentDialog.setWindowTitle(QCoreApplication.translate("EquipmentDialog", u"Equipment", None))
         self.label_asset_no.setText(QCoreApplication.translate("EquipmentDialog", u"Asset no.", None))
-        self.err_asset_no.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_asset_no.setText("")
         self.label_name.setText(QCoreApplication.translate("EquipmentDialog", u"Name", None))
-        self.err_name.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_name.setText("")
         self.label_model.setText(QCoreApplication.translate("EquipmentDialog", u"Model", None))
-        self.err_model.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_model.setText("")
         self.label_quantity.setText(QCoreApplication.translate("EquipmentDialog", u"Quantity", None))
-        self.err_quantity.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_quantity.setText("")
         self.label_unit.setText(QCoreApplication.translate("EquipmentDialog", u"Unit", None))
-        self.err_unit.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_unit.setText("")
         self.label_status.setText(QCoreApplication.translate("EquipmentDialog", u"Status", None))
-        self.err_status.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_status.setText("")
         self.label_venue_id.setText(QCoreApplication.translate("EquipmentDialog", u"Venue", None))
-        self.err_venue_id.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_venue_id.setText("")
         self.label_acquired_on.setText(QCoreApplication.translate("EquipmentDialog", u"Acquired on", None))
-        self.acquired_on.setDisplayFormat(QCoreApplication.translate("EquipmentDialog", u"yyyy-MM-dd", None))
-        self.err_acquired_on.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_acquired_on.setText("")
         self.label_value_fen.setText(QCoreApplication.translate("EquipmentDialog", u"Value", None))
         self.value_fen.setSuffix(QCoreApplication.translate("EquipmentDialog", u" yuan", None))
-        self.err_value_fen.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_value_fen.setText("")
         self.label_notes.setText(QCoreApplication.translate("EquipmentDialog", u"Notes", None))
-        self.err_notes.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.err_notes.setText("")
-        self.formMessage.setStyleSheet(QCoreApplication.translate("EquipmentDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

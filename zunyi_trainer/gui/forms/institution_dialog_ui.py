@@ -43,6 +43,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_name = QLabel(InstitutionDialog)
         self.err_name.setObjectName(u"err_name")
+        self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_name)
@@ -59,6 +60,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_uscc = QLabel(InstitutionDialog)
         self.err_uscc.setObjectName(u"err_uscc")
+        self.err_uscc.setStyleSheet(u"color: #b3261e;")
         self.err_uscc.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_uscc)
@@ -75,6 +77,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_license_no = QLabel(InstitutionDialog)
         self.err_license_no.setObjectName(u"err_license_no")
+        self.err_license_no.setStyleSheet(u"color: #b3261e;")
         self.err_license_no.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_license_no)
@@ -91,6 +94,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_county = QLabel(InstitutionDialog)
         self.err_county.setObjectName(u"err_county")
+        self.err_county.setStyleSheet(u"color: #b3261e;")
         self.err_county.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_county)
@@ -107,6 +111,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_address = QLabel(InstitutionDialog)
         self.err_address.setObjectName(u"err_address")
+        self.err_address.setStyleSheet(u"color: #b3261e;")
         self.err_address.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_address)
@@ -123,6 +128,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_legal_representative = QLabel(InstitutionDialog)
         self.err_legal_representative.setObjectName(u"err_legal_representative")
+        self.err_legal_representative.setStyleSheet(u"color: #b3261e;")
         self.err_legal_representative.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_legal_representative)
@@ -139,6 +145,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_contact_person = QLabel(InstitutionDialog)
         self.err_contact_person.setObjectName(u"err_contact_person")
+        self.err_contact_person.setStyleSheet(u"color: #b3261e;")
         self.err_contact_person.setWordWrap(True)
 
         self.formLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.err_contact_person)
@@ -155,6 +162,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_contact_phone = QLabel(InstitutionDialog)
         self.err_contact_phone.setObjectName(u"err_contact_phone")
+        self.err_contact_phone.setStyleSheet(u"color: #b3261e;")
         self.err_contact_phone.setWordWrap(True)
 
         self.formLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.err_contact_phone)
@@ -167,11 +175,13 @@ class Ui_InstitutionDialog(object):
         self.designated_from = QDateEdit(InstitutionDialog)
         self.designated_from.setObjectName(u"designated_from")
         self.designated_from.setCalendarPopup(True)
+        self.designated_from.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(16, QFormLayout.ItemRole.FieldRole, self.designated_from)
 
         self.err_designated_from = QLabel(InstitutionDialog)
         self.err_designated_from.setObjectName(u"err_designated_from")
+        self.err_designated_from.setStyleSheet(u"color: #b3261e;")
         self.err_designated_from.setWordWrap(True)
 
         self.formLayout.setWidget(17, QFormLayout.ItemRole.FieldRole, self.err_designated_from)
@@ -184,11 +194,13 @@ class Ui_InstitutionDialog(object):
         self.designated_to = QDateEdit(InstitutionDialog)
         self.designated_to.setObjectName(u"designated_to")
         self.designated_to.setCalendarPopup(True)
+        self.designated_to.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(18, QFormLayout.ItemRole.FieldRole, self.designated_to)
 
         self.err_designated_to = QLabel(InstitutionDialog)
         self.err_designated_to.setObjectName(u"err_designated_to")
+        self.err_designated_to.setStyleSheet(u"color: #b3261e;")
         self.err_designated_to.setWordWrap(True)
 
         self.formLayout.setWidget(19, QFormLayout.ItemRole.FieldRole, self.err_designated_to)
@@ -206,6 +218,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_equipment_target_pct = QLabel(InstitutionDialog)
         self.err_equipment_target_pct.setObjectName(u"err_equipment_target_pct")
+        self.err_equipment_target_pct.setStyleSheet(u"color: #b3261e;")
         self.err_equipment_target_pct.setWordWrap(True)
 
         self.formLayout.setWidget(21, QFormLayout.ItemRole.FieldRole, self.err_equipment_target_pct)
@@ -223,6 +236,7 @@ class Ui_InstitutionDialog(object):
 
         self.err_trade_ids = QLabel(InstitutionDialog)
         self.err_trade_ids.setObjectName(u"err_trade_ids")
+        self.err_trade_ids.setStyleSheet(u"color: #b3261e;")
         self.err_trade_ids.setWordWrap(True)
 
         self.formLayout.setWidget(23, QFormLayout.ItemRole.FieldRole, self.err_trade_ids)
@@ -232,6 +246,7 @@ class Ui_InstitutionDialog(object):
 
         self.formMessage = QLabel(InstitutionDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -265,44 +280,29 @@ class Ui_InstitutionDialog(object):
     def retranslateUi(self, InstitutionDialog):
         InstitutionDialog.setWindowTitle(QCoreApplication.translate("InstitutionDialog", u"Institution profile", None))
         self.label_name.setText(QCoreApplication.translate("InstitutionDialog", u"Name", None))
-        self.err_name.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_name.setText("")
         self.label_uscc.setText(QCoreApplication.translate("InstitutionDialog", u"Unified social credit code", None))
-        self.err_uscc.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_uscc.setText("")
         self.label_license_no.setText(QCoreApplication.translate("InstitutionDialog", u"School licence no.", None))
-        self.err_license_no.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_license_no.setText("")
         self.label_county.setText(QCoreApplication.translate("InstitutionDialog", u"County", None))
-        self.err_county.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_county.setText("")
         self.label_address.setText(QCoreApplication.translate("InstitutionDialog", u"Address", None))
-        self.err_address.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_address.setText("")
         self.label_legal_representative.setText(QCoreApplication.translate("InstitutionDialog", u"Legal representative", None))
-        self.err_legal_representative.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_legal_representative.setText("")
         self.label_contact_person.setText(QCoreApplication.translate("InstitutionDialog", u"Contact person", None))
-        self.err_contact_person.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_contact_person.setText("")
         self.label_contact_phone.setText(QCoreApplication.translate("InstitutionDialog", u"Contact phone", None))
-        self.err_contact_phone.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_contact_phone.setText("")
         self.label_designated_from.setText(QCoreApplication.translate("InstitutionDialog", u"Designated from", None))
-        self.designated_from.setDisplayFormat(QCoreApplication.translate("InstitutionDialog", u"yyyy-MM-dd", None))
-        self.err_designated_from.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_designated_from.setText("")
         self.label_designated_to.setText(QCoreApplication.translate("InstitutionDialog", u"Designated until", None))
-        self.designated_to.setDisplayFormat(QCoreApplication.translate("InstitutionDialog", u"yyyy-MM-dd", None))
-        self.err_designated_to.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_designated_to.setText("")
         self.label_equipment_target_pct.setText(QCoreApplication.translate("InstitutionDialog", u"Equipment share of surplus (%)", None))
-        self.err_equipment_target_pct.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_equipment_target_pct.setText("")
         self.label_trade_ids.setText(QCoreApplication.translate("InstitutionDialog", u"Approved trades", None))
-        self.err_trade_ids.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.err_trade_ids.setText("")
-        self.formMessage.setStyleSheet(QCoreApplication.translate("InstitutionDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

@@ -43,6 +43,7 @@ class Ui_ResultDialog(object):
 
         self.err_result = QLabel(ResultDialog)
         self.err_result.setObjectName(u"err_result")
+        self.err_result.setStyleSheet(u"color: #b3261e;")
         self.err_result.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_result)
@@ -61,6 +62,7 @@ class Ui_ResultDialog(object):
 
         self.err_score = QLabel(ResultDialog)
         self.err_score.setObjectName(u"err_score")
+        self.err_score.setStyleSheet(u"color: #b3261e;")
         self.err_score.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_score)
@@ -73,11 +75,13 @@ class Ui_ResultDialog(object):
         self.exam_date = QDateEdit(ResultDialog)
         self.exam_date.setObjectName(u"exam_date")
         self.exam_date.setCalendarPopup(True)
+        self.exam_date.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(4, QFormLayout.ItemRole.FieldRole, self.exam_date)
 
         self.err_exam_date = QLabel(ResultDialog)
         self.err_exam_date.setObjectName(u"err_exam_date")
+        self.err_exam_date.setStyleSheet(u"color: #b3261e;")
         self.err_exam_date.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_exam_date)
@@ -94,6 +98,7 @@ class Ui_ResultDialog(object):
 
         self.err_certificate_type = QLabel(ResultDialog)
         self.err_certificate_type.setObjectName(u"err_certificate_type")
+        self.err_certificate_type.setStyleSheet(u"color: #b3261e;")
         self.err_certificate_type.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_certificate_type)
@@ -110,6 +115,7 @@ class Ui_ResultDialog(object):
 
         self.err_certificate_no = QLabel(ResultDialog)
         self.err_certificate_no.setObjectName(u"err_certificate_no")
+        self.err_certificate_no.setStyleSheet(u"color: #b3261e;")
         self.err_certificate_no.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_certificate_no)
@@ -122,11 +128,13 @@ class Ui_ResultDialog(object):
         self.certificate_issued_on = QDateEdit(ResultDialog)
         self.certificate_issued_on.setObjectName(u"certificate_issued_on")
         self.certificate_issued_on.setCalendarPopup(True)
+        self.certificate_issued_on.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(10, QFormLayout.ItemRole.FieldRole, self.certificate_issued_on)
 
         self.err_certificate_issued_on = QLabel(ResultDialog)
         self.err_certificate_issued_on.setObjectName(u"err_certificate_issued_on")
+        self.err_certificate_issued_on.setStyleSheet(u"color: #b3261e;")
         self.err_certificate_issued_on.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_certificate_issued_on)
@@ -136,6 +144,7 @@ class Ui_ResultDialog(object):
 
         self.formMessage = QLabel(ResultDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -163,26 +172,17 @@ class Ui_ResultDialog(object):
     def retranslateUi(self, ResultDialog):
         ResultDialog.setWindowTitle(QCoreApplication.translate("ResultDialog", u"Assessment and certificate", None))
         self.label_result.setText(QCoreApplication.translate("ResultDialog", u"Result", None))
-        self.err_result.setStyleSheet(QCoreApplication.translate("ResultDialog", u"color: #b3261e;", None))
         self.err_result.setText("")
         self.label_score.setText(QCoreApplication.translate("ResultDialog", u"Score", None))
-        self.err_score.setStyleSheet(QCoreApplication.translate("ResultDialog", u"color: #b3261e;", None))
         self.err_score.setText("")
         self.label_exam_date.setText(QCoreApplication.translate("ResultDialog", u"Exam date", None))
-        self.exam_date.setDisplayFormat(QCoreApplication.translate("ResultDialog", u"yyyy-MM-dd", None))
-        self.err_exam_date.setStyleSheet(QCoreApplication.translate("ResultDialog", u"color: #b3261e;", None))
         self.err_exam_date.setText("")
         self.label_certificate_type.setText(QCoreApplication.translate("ResultDialog", u"Certificate type", None))
-        self.err_certificate_type.setStyleSheet(QCoreApplication.translate("ResultDialog", u"color: #b3261e;", None))
         self.err_certificate_type.setText("")
         self.label_certificate_no.setText(QCoreApplication.translate("ResultDialog", u"Certificate no.", None))
-        self.err_certificate_no.setStyleSheet(QCoreApplication.translate("ResultDialog", u"color: #b3261e;", None))
         self.err_certificate_no.setText("")
         self.label_certificate_issued_on.setText(QCoreApplication.translate("ResultDialog", u"Issued on", None))
-        self.certificate_issued_on.setDisplayFormat(QCoreApplication.translate("ResultDialog", u"yyyy-MM-dd", None))
-        self.err_certificate_issued_on.setStyleSheet(QCoreApplication.translate("ResultDialog", u"color: #b3261e;", None))
         self.err_certificate_issued_on.setText("")
-        self.formMessage.setStyleSheet(QCoreApplication.translate("ResultDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

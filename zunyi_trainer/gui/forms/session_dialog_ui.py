@@ -39,11 +39,13 @@ class Ui_SessionDialog(object):
         self.date = QDateEdit(SessionDialog)
         self.date.setObjectName(u"date")
         self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(0, QFormLayout.ItemRole.FieldRole, self.date)
 
         self.err_date = QLabel(SessionDialog)
         self.err_date.setObjectName(u"err_date")
+        self.err_date.setStyleSheet(u"color: #b3261e;")
         self.err_date.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_date)
@@ -55,11 +57,13 @@ class Ui_SessionDialog(object):
 
         self.start_time = QTimeEdit(SessionDialog)
         self.start_time.setObjectName(u"start_time")
+        self.start_time.setDisplayFormat(u"HH:mm")
 
         self.formLayout.setWidget(2, QFormLayout.ItemRole.FieldRole, self.start_time)
 
         self.err_start_time = QLabel(SessionDialog)
         self.err_start_time.setObjectName(u"err_start_time")
+        self.err_start_time.setStyleSheet(u"color: #b3261e;")
         self.err_start_time.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_start_time)
@@ -71,11 +75,13 @@ class Ui_SessionDialog(object):
 
         self.end_time = QTimeEdit(SessionDialog)
         self.end_time.setObjectName(u"end_time")
+        self.end_time.setDisplayFormat(u"HH:mm")
 
         self.formLayout.setWidget(4, QFormLayout.ItemRole.FieldRole, self.end_time)
 
         self.err_end_time = QLabel(SessionDialog)
         self.err_end_time.setObjectName(u"err_end_time")
+        self.err_end_time.setStyleSheet(u"color: #b3261e;")
         self.err_end_time.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_end_time)
@@ -93,6 +99,7 @@ class Ui_SessionDialog(object):
 
         self.err_periods = QLabel(SessionDialog)
         self.err_periods.setObjectName(u"err_periods")
+        self.err_periods.setStyleSheet(u"color: #b3261e;")
         self.err_periods.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_periods)
@@ -109,6 +116,7 @@ class Ui_SessionDialog(object):
 
         self.err_kind = QLabel(SessionDialog)
         self.err_kind.setObjectName(u"err_kind")
+        self.err_kind.setStyleSheet(u"color: #b3261e;")
         self.err_kind.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_kind)
@@ -125,6 +133,7 @@ class Ui_SessionDialog(object):
 
         self.err_topic = QLabel(SessionDialog)
         self.err_topic.setObjectName(u"err_topic")
+        self.err_topic.setStyleSheet(u"color: #b3261e;")
         self.err_topic.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_topic)
@@ -141,6 +150,7 @@ class Ui_SessionDialog(object):
 
         self.err_teacher_id = QLabel(SessionDialog)
         self.err_teacher_id.setObjectName(u"err_teacher_id")
+        self.err_teacher_id.setStyleSheet(u"color: #b3261e;")
         self.err_teacher_id.setWordWrap(True)
 
         self.formLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.err_teacher_id)
@@ -157,6 +167,7 @@ class Ui_SessionDialog(object):
 
         self.err_venue_id = QLabel(SessionDialog)
         self.err_venue_id.setObjectName(u"err_venue_id")
+        self.err_venue_id.setStyleSheet(u"color: #b3261e;")
         self.err_venue_id.setWordWrap(True)
 
         self.formLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.err_venue_id)
@@ -174,6 +185,7 @@ class Ui_SessionDialog(object):
 
         self.err_notes = QLabel(SessionDialog)
         self.err_notes.setObjectName(u"err_notes")
+        self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
         self.formLayout.setWidget(17, QFormLayout.ItemRole.FieldRole, self.err_notes)
@@ -183,6 +195,7 @@ class Ui_SessionDialog(object):
 
         self.formMessage = QLabel(SessionDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -213,36 +226,23 @@ class Ui_SessionDialog(object):
     def retranslateUi(self, SessionDialog):
         SessionDialog.setWindowTitle(QCoreApplication.translate("SessionDialog", u"Session", None))
         self.label_date.setText(QCoreApplication.translate("SessionDialog", u"Date", None))
-        self.date.setDisplayFormat(QCoreApplication.translate("SessionDialog", u"yyyy-MM-dd", None))
-        self.err_date.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_date.setText("")
         self.label_start_time.setText(QCoreApplication.translate("SessionDialog", u"Starts", None))
-        self.start_time.setDisplayFormat(QCoreApplication.translate("SessionDialog", u"HH:mm", None))
-        self.err_start_time.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_start_time.setText("")
         self.label_end_time.setText(QCoreApplication.translate("SessionDialog", u"Ends", None))
-        self.end_time.setDisplayFormat(QCoreApplication.translate("SessionDialog", u"HH:mm", None))
-        self.err_end_time.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_end_time.setText("")
         self.label_periods.setText(QCoreApplication.translate("SessionDialog", u"Periods", None))
-        self.err_periods.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_periods.setText("")
         self.label_kind.setText(QCoreApplication.translate("SessionDialog", u"Theory or practice", None))
-        self.err_kind.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_kind.setText("")
         self.label_topic.setText(QCoreApplication.translate("SessionDialog", u"Topic", None))
-        self.err_topic.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_topic.setText("")
         self.label_teacher_id.setText(QCoreApplication.translate("SessionDialog", u"Teacher", None))
-        self.err_teacher_id.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_teacher_id.setText("")
         self.label_venue_id.setText(QCoreApplication.translate("SessionDialog", u"Venue", None))
-        self.err_venue_id.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_venue_id.setText("")
         self.label_notes.setText(QCoreApplication.translate("SessionDialog", u"Notes", None))
-        self.err_notes.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.err_notes.setText("")
-        self.formMessage.setStyleSheet(QCoreApplication.translate("SessionDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

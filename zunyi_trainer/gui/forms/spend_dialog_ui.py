@@ -44,6 +44,7 @@ class Ui_SpendDialog(object):
 
         self.err_kind = QLabel(SpendDialog)
         self.err_kind.setObjectName(u"err_kind")
+        self.err_kind.setStyleSheet(u"color: #b3261e;")
         self.err_kind.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_kind)
@@ -56,11 +57,13 @@ class Ui_SpendDialog(object):
         self.spent_on = QDateEdit(SpendDialog)
         self.spent_on.setObjectName(u"spent_on")
         self.spent_on.setCalendarPopup(True)
+        self.spent_on.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(2, QFormLayout.ItemRole.FieldRole, self.spent_on)
 
         self.err_spent_on = QLabel(SpendDialog)
         self.err_spent_on.setObjectName(u"err_spent_on")
+        self.err_spent_on.setStyleSheet(u"color: #b3261e;")
         self.err_spent_on.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_spent_on)
@@ -79,6 +82,7 @@ class Ui_SpendDialog(object):
 
         self.err_amount_fen = QLabel(SpendDialog)
         self.err_amount_fen.setObjectName(u"err_amount_fen")
+        self.err_amount_fen.setStyleSheet(u"color: #b3261e;")
         self.err_amount_fen.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_amount_fen)
@@ -95,6 +99,7 @@ class Ui_SpendDialog(object):
 
         self.err_equipment_id = QLabel(SpendDialog)
         self.err_equipment_id.setObjectName(u"err_equipment_id")
+        self.err_equipment_id.setStyleSheet(u"color: #b3261e;")
         self.err_equipment_id.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_equipment_id)
@@ -111,6 +116,7 @@ class Ui_SpendDialog(object):
 
         self.err_description = QLabel(SpendDialog)
         self.err_description.setObjectName(u"err_description")
+        self.err_description.setStyleSheet(u"color: #b3261e;")
         self.err_description.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_description)
@@ -127,6 +133,7 @@ class Ui_SpendDialog(object):
 
         self.err_supplier = QLabel(SpendDialog)
         self.err_supplier.setObjectName(u"err_supplier")
+        self.err_supplier.setStyleSheet(u"color: #b3261e;")
         self.err_supplier.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_supplier)
@@ -143,6 +150,7 @@ class Ui_SpendDialog(object):
 
         self.err_invoice_no = QLabel(SpendDialog)
         self.err_invoice_no.setObjectName(u"err_invoice_no")
+        self.err_invoice_no.setStyleSheet(u"color: #b3261e;")
         self.err_invoice_no.setWordWrap(True)
 
         self.formLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.err_invoice_no)
@@ -160,6 +168,7 @@ class Ui_SpendDialog(object):
 
         self.err_notes = QLabel(SpendDialog)
         self.err_notes.setObjectName(u"err_notes")
+        self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
         self.formLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.err_notes)
@@ -177,6 +186,7 @@ class Ui_SpendDialog(object):
 
         self.err_attachments = QLabel(SpendDialog)
         self.err_attachments.setObjectName(u"err_attachments")
+        self.err_attachments.setStyleSheet(u"color: #b3261e;")
         self.err_attachments.setWordWrap(True)
 
         self.formLayout.setWidget(17, QFormLayout.ItemRole.FieldRole, self.err_attachments)
@@ -210,6 +220,7 @@ class Ui_SpendDialog(object):
 
         self.formMessage = QLabel(SpendDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -240,38 +251,27 @@ class Ui_SpendDialog(object):
     def retranslateUi(self, SpendDialog):
         SpendDialog.setWindowTitle(QCoreApplication.translate("SpendDialog", u"Equipment spend", None))
         self.label_kind.setText(QCoreApplication.translate("SpendDialog", u"Kind", None))
-        self.err_kind.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_kind.setText("")
         self.label_spent_on.setText(QCoreApplication.translate("SpendDialog", u"Date", None))
-        self.spent_on.setDisplayFormat(QCoreApplication.translate("SpendDialog", u"yyyy-MM-dd", None))
-        self.err_spent_on.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_spent_on.setText("")
         self.label_amount_fen.setText(QCoreApplication.translate("SpendDialog", u"Amount", None))
         self.amount_fen.setSuffix(QCoreApplication.translate("SpendDialog", u" yuan", None))
-        self.err_amount_fen.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_amount_fen.setText("")
         self.label_equipment_id.setText(QCoreApplication.translate("SpendDialog", u"Equipment", None))
-        self.err_equipment_id.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_equipment_id.setText("")
         self.label_description.setText(QCoreApplication.translate("SpendDialog", u"Description", None))
-        self.err_description.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_description.setText("")
         self.label_supplier.setText(QCoreApplication.translate("SpendDialog", u"Supplier", None))
-        self.err_supplier.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_supplier.setText("")
         self.label_invoice_no.setText(QCoreApplication.translate("SpendDialog", u"Invoice no.", None))
-        self.err_invoice_no.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_invoice_no.setText("")
         self.label_notes.setText(QCoreApplication.translate("SpendDialog", u"Notes", None))
-        self.err_notes.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_notes.setText("")
         self.label_attachments.setText(QCoreApplication.translate("SpendDialog", u"Invoice or photos", None))
-        self.err_attachments.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.err_attachments.setText("")
         self.addAttachment.setText(QCoreApplication.translate("SpendDialog", u"Attach a file\u2026", None))
         self.openAttachment.setText(QCoreApplication.translate("SpendDialog", u"Open", None))
         self.removeAttachment.setText(QCoreApplication.translate("SpendDialog", u"Remove", None))
-        self.formMessage.setStyleSheet(QCoreApplication.translate("SpendDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

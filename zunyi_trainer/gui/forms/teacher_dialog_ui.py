@@ -48,6 +48,7 @@ class Ui_TeacherDialog(object):
 
         self.err_name = QLabel(self.basicTab)
         self.err_name.setObjectName(u"err_name")
+        self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_name)
@@ -64,6 +65,7 @@ class Ui_TeacherDialog(object):
 
         self.err_id_number = QLabel(self.basicTab)
         self.err_id_number.setObjectName(u"err_id_number")
+        self.err_id_number.setStyleSheet(u"color: #b3261e;")
         self.err_id_number.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_id_number)
@@ -80,6 +82,7 @@ class Ui_TeacherDialog(object):
 
         self.err_sex = QLabel(self.basicTab)
         self.err_sex.setObjectName(u"err_sex")
+        self.err_sex.setStyleSheet(u"color: #b3261e;")
         self.err_sex.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_sex)
@@ -96,6 +99,7 @@ class Ui_TeacherDialog(object):
 
         self.err_phone = QLabel(self.basicTab)
         self.err_phone.setObjectName(u"err_phone")
+        self.err_phone.setStyleSheet(u"color: #b3261e;")
         self.err_phone.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_phone)
@@ -112,6 +116,7 @@ class Ui_TeacherDialog(object):
 
         self.err_employment = QLabel(self.basicTab)
         self.err_employment.setObjectName(u"err_employment")
+        self.err_employment.setStyleSheet(u"color: #b3261e;")
         self.err_employment.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_employment)
@@ -128,6 +133,7 @@ class Ui_TeacherDialog(object):
 
         self.err_education = QLabel(self.basicTab)
         self.err_education.setObjectName(u"err_education")
+        self.err_education.setStyleSheet(u"color: #b3261e;")
         self.err_education.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_education)
@@ -144,6 +150,7 @@ class Ui_TeacherDialog(object):
 
         self.err_title = QLabel(self.basicTab)
         self.err_title.setObjectName(u"err_title")
+        self.err_title.setStyleSheet(u"color: #b3261e;")
         self.err_title.setWordWrap(True)
 
         self.formLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.err_title)
@@ -160,6 +167,7 @@ class Ui_TeacherDialog(object):
 
         self.err_specialty = QLabel(self.basicTab)
         self.err_specialty.setObjectName(u"err_specialty")
+        self.err_specialty.setStyleSheet(u"color: #b3261e;")
         self.err_specialty.setWordWrap(True)
 
         self.formLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.err_specialty)
@@ -172,11 +180,13 @@ class Ui_TeacherDialog(object):
         self.hired_on = QDateEdit(self.basicTab)
         self.hired_on.setObjectName(u"hired_on")
         self.hired_on.setCalendarPopup(True)
+        self.hired_on.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(16, QFormLayout.ItemRole.FieldRole, self.hired_on)
 
         self.err_hired_on = QLabel(self.basicTab)
         self.err_hired_on.setObjectName(u"err_hired_on")
+        self.err_hired_on.setStyleSheet(u"color: #b3261e;")
         self.err_hired_on.setWordWrap(True)
 
         self.formLayout.setWidget(17, QFormLayout.ItemRole.FieldRole, self.err_hired_on)
@@ -189,11 +199,13 @@ class Ui_TeacherDialog(object):
         self.left_on = QDateEdit(self.basicTab)
         self.left_on.setObjectName(u"left_on")
         self.left_on.setCalendarPopup(True)
+        self.left_on.setDisplayFormat(u"yyyy-MM-dd")
 
         self.formLayout.setWidget(18, QFormLayout.ItemRole.FieldRole, self.left_on)
 
         self.err_left_on = QLabel(self.basicTab)
         self.err_left_on.setObjectName(u"err_left_on")
+        self.err_left_on.setStyleSheet(u"color: #b3261e;")
         self.err_left_on.setWordWrap(True)
 
         self.formLayout.setWidget(19, QFormLayout.ItemRole.FieldRole, self.err_left_on)
@@ -211,6 +223,7 @@ class Ui_TeacherDialog(object):
 
         self.err_notes = QLabel(self.basicTab)
         self.err_notes.setObjectName(u"err_notes")
+        self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
         self.formLayout.setWidget(21, QFormLayout.ItemRole.FieldRole, self.err_notes)
@@ -262,6 +275,7 @@ class Ui_TeacherDialog(object):
 
         self.err_qualifications = QLabel(self.qualificationsTab)
         self.err_qualifications.setObjectName(u"err_qualifications")
+        self.err_qualifications.setStyleSheet(u"color: #b3261e;")
         self.err_qualifications.setWordWrap(True)
 
         self.qualificationsLayout.addWidget(self.err_qualifications)
@@ -305,6 +319,7 @@ class Ui_TeacherDialog(object):
 
         self.err_affiliations = QLabel(self.affiliationsTab)
         self.err_affiliations.setObjectName(u"err_affiliations")
+        self.err_affiliations.setStyleSheet(u"color: #b3261e;")
         self.err_affiliations.setWordWrap(True)
 
         self.affiliationsLayout.addWidget(self.err_affiliations)
@@ -350,6 +365,7 @@ class Ui_TeacherDialog(object):
 
         self.err_trainings = QLabel(self.trainingsTab)
         self.err_trainings.setObjectName(u"err_trainings")
+        self.err_trainings.setStyleSheet(u"color: #b3261e;")
         self.err_trainings.setWordWrap(True)
 
         self.trainingsLayout.addWidget(self.err_trainings)
@@ -360,6 +376,7 @@ class Ui_TeacherDialog(object):
 
         self.formMessage = QLabel(TeacherDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -391,41 +408,28 @@ class Ui_TeacherDialog(object):
 
     def retranslateUi(self, TeacherDialog):
         TeacherDialog.setWindowTitle(QCoreApplication.translate("TeacherDialog", u"Teacher", None))
-        self.label_name.setText(QCoreApplication.translate("TeacherDialog", u"Name", None))
-        self.err_name.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
+        self.label_name.setText(QCoreApplication.translate("TeacherDialog", u"Full name", None))
         self.err_name.setText("")
         self.label_id_number.setText(QCoreApplication.translate("TeacherDialog", u"ID number", None))
-        self.err_id_number.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_id_number.setText("")
         self.label_sex.setText(QCoreApplication.translate("TeacherDialog", u"Sex", None))
         self.sex.setText("")
-        self.err_sex.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_sex.setText("")
         self.label_phone.setText(QCoreApplication.translate("TeacherDialog", u"Phone", None))
-        self.err_phone.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_phone.setText("")
         self.label_employment.setText(QCoreApplication.translate("TeacherDialog", u"Employment", None))
-        self.err_employment.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_employment.setText("")
         self.label_education.setText(QCoreApplication.translate("TeacherDialog", u"Education", None))
-        self.err_education.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_education.setText("")
         self.label_title.setText(QCoreApplication.translate("TeacherDialog", u"Professional title", None))
-        self.err_title.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_title.setText("")
         self.label_specialty.setText(QCoreApplication.translate("TeacherDialog", u"Specialty", None))
-        self.err_specialty.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_specialty.setText("")
         self.label_hired_on.setText(QCoreApplication.translate("TeacherDialog", u"Hired on", None))
-        self.hired_on.setDisplayFormat(QCoreApplication.translate("TeacherDialog", u"yyyy-MM-dd", None))
-        self.err_hired_on.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_hired_on.setText("")
         self.label_left_on.setText(QCoreApplication.translate("TeacherDialog", u"Left on", None))
-        self.left_on.setDisplayFormat(QCoreApplication.translate("TeacherDialog", u"yyyy-MM-dd", None))
-        self.err_left_on.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_left_on.setText("")
         self.label_notes.setText(QCoreApplication.translate("TeacherDialog", u"Notes", None))
-        self.err_notes.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_notes.setText("")
         self.tabs.setTabText(self.tabs.indexOf(self.basicTab), QCoreApplication.translate("TeacherDialog", u"Basic information", None))
         ___qtablewidgetitem = self.qualificationsTable.horizontalHeaderItem(0)
@@ -444,7 +448,6 @@ class Ui_TeacherDialog(object):
         ___qtablewidgetitem6.setText(QCoreApplication.translate("TeacherDialog", u"Expires on", None))
         self.qualificationsAdd.setText(QCoreApplication.translate("TeacherDialog", u"Add", None))
         self.qualificationsRemove.setText(QCoreApplication.translate("TeacherDialog", u"Remove", None))
-        self.err_qualifications.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_qualifications.setText("")
         self.tabs.setTabText(self.tabs.indexOf(self.qualificationsTab), QCoreApplication.translate("TeacherDialog", u"Qualifications", None))
         ___qtablewidgetitem7 = self.affiliationsTable.horizontalHeaderItem(0)
@@ -455,7 +458,6 @@ class Ui_TeacherDialog(object):
         ___qtablewidgetitem9.setText(QCoreApplication.translate("TeacherDialog", u"Credit code", None))
         self.affiliationsAdd.setText(QCoreApplication.translate("TeacherDialog", u"Add", None))
         self.affiliationsRemove.setText(QCoreApplication.translate("TeacherDialog", u"Remove", None))
-        self.err_affiliations.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_affiliations.setText("")
         self.tabs.setTabText(self.tabs.indexOf(self.affiliationsTab), QCoreApplication.translate("TeacherDialog", u"Other institutions", None))
         ___qtablewidgetitem10 = self.trainingsTable.horizontalHeaderItem(0)
@@ -468,10 +470,8 @@ class Ui_TeacherDialog(object):
         ___qtablewidgetitem13.setText(QCoreApplication.translate("TeacherDialog", u"Hours", None))
         self.trainingsAdd.setText(QCoreApplication.translate("TeacherDialog", u"Add", None))
         self.trainingsRemove.setText(QCoreApplication.translate("TeacherDialog", u"Remove", None))
-        self.err_trainings.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.err_trainings.setText("")
         self.tabs.setTabText(self.tabs.indexOf(self.trainingsTab), QCoreApplication.translate("TeacherDialog", u"Teacher training", None))
-        self.formMessage.setStyleSheet(QCoreApplication.translate("TeacherDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

@@ -42,6 +42,7 @@ class Ui_TraineeDialog(object):
 
         self.err_name = QLabel(TraineeDialog)
         self.err_name.setObjectName(u"err_name")
+        self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_name)
@@ -58,6 +59,7 @@ class Ui_TraineeDialog(object):
 
         self.err_id_number = QLabel(TraineeDialog)
         self.err_id_number.setObjectName(u"err_id_number")
+        self.err_id_number.setStyleSheet(u"color: #b3261e;")
         self.err_id_number.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_id_number)
@@ -74,6 +76,7 @@ class Ui_TraineeDialog(object):
 
         self.err_birth_date = QLabel(TraineeDialog)
         self.err_birth_date.setObjectName(u"err_birth_date")
+        self.err_birth_date.setStyleSheet(u"color: #b3261e;")
         self.err_birth_date.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_birth_date)
@@ -90,6 +93,7 @@ class Ui_TraineeDialog(object):
 
         self.err_sex = QLabel(TraineeDialog)
         self.err_sex.setObjectName(u"err_sex")
+        self.err_sex.setStyleSheet(u"color: #b3261e;")
         self.err_sex.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_sex)
@@ -106,6 +110,7 @@ class Ui_TraineeDialog(object):
 
         self.err_phone = QLabel(TraineeDialog)
         self.err_phone.setObjectName(u"err_phone")
+        self.err_phone.setStyleSheet(u"color: #b3261e;")
         self.err_phone.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_phone)
@@ -122,6 +127,7 @@ class Ui_TraineeDialog(object):
 
         self.err_education = QLabel(TraineeDialog)
         self.err_education.setObjectName(u"err_education")
+        self.err_education.setStyleSheet(u"color: #b3261e;")
         self.err_education.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_education)
@@ -138,6 +144,7 @@ class Ui_TraineeDialog(object):
 
         self.err_category = QLabel(TraineeDialog)
         self.err_category.setObjectName(u"err_category")
+        self.err_category.setStyleSheet(u"color: #b3261e;")
         self.err_category.setWordWrap(True)
 
         self.formLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.err_category)
@@ -154,6 +161,7 @@ class Ui_TraineeDialog(object):
 
         self.err_household_address = QLabel(TraineeDialog)
         self.err_household_address.setObjectName(u"err_household_address")
+        self.err_household_address.setStyleSheet(u"color: #b3261e;")
         self.err_household_address.setWordWrap(True)
 
         self.formLayout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.err_household_address)
@@ -170,6 +178,7 @@ class Ui_TraineeDialog(object):
 
         self.err_current_address = QLabel(TraineeDialog)
         self.err_current_address.setObjectName(u"err_current_address")
+        self.err_current_address.setStyleSheet(u"color: #b3261e;")
         self.err_current_address.setWordWrap(True)
 
         self.formLayout.setWidget(17, QFormLayout.ItemRole.FieldRole, self.err_current_address)
@@ -186,6 +195,7 @@ class Ui_TraineeDialog(object):
 
         self.err_employer = QLabel(TraineeDialog)
         self.err_employer.setObjectName(u"err_employer")
+        self.err_employer.setStyleSheet(u"color: #b3261e;")
         self.err_employer.setWordWrap(True)
 
         self.formLayout.setWidget(19, QFormLayout.ItemRole.FieldRole, self.err_employer)
@@ -203,6 +213,7 @@ class Ui_TraineeDialog(object):
 
         self.err_notes = QLabel(TraineeDialog)
         self.err_notes.setObjectName(u"err_notes")
+        self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
         self.formLayout.setWidget(21, QFormLayout.ItemRole.FieldRole, self.err_notes)
@@ -212,6 +223,7 @@ class Ui_TraineeDialog(object):
 
         self.formMessage = QLabel(TraineeDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -243,42 +255,30 @@ class Ui_TraineeDialog(object):
 
     def retranslateUi(self, TraineeDialog):
         TraineeDialog.setWindowTitle(QCoreApplication.translate("TraineeDialog", u"Trainee", None))
-        self.label_name.setText(QCoreApplication.translate("TraineeDialog", u"Name", None))
-        self.err_name.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
+        self.label_name.setText(QCoreApplication.translate("TraineeDialog", u"Full name", None))
         self.err_name.setText("")
         self.label_id_number.setText(QCoreApplication.translate("TraineeDialog", u"ID number", None))
-        self.err_id_number.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_id_number.setText("")
         self.label_birth_date.setText(QCoreApplication.translate("TraineeDialog", u"Birth date", None))
         self.birth_date.setText("")
-        self.err_birth_date.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_birth_date.setText("")
         self.label_sex.setText(QCoreApplication.translate("TraineeDialog", u"Sex", None))
         self.sex.setText("")
-        self.err_sex.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_sex.setText("")
         self.label_phone.setText(QCoreApplication.translate("TraineeDialog", u"Phone", None))
-        self.err_phone.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_phone.setText("")
         self.label_education.setText(QCoreApplication.translate("TraineeDialog", u"Education", None))
-        self.err_education.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_education.setText("")
         self.label_category.setText(QCoreApplication.translate("TraineeDialog", u"Key group", None))
-        self.err_category.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_category.setText("")
         self.label_household_address.setText(QCoreApplication.translate("TraineeDialog", u"Household address", None))
-        self.err_household_address.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_household_address.setText("")
         self.label_current_address.setText(QCoreApplication.translate("TraineeDialog", u"Current address", None))
-        self.err_current_address.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_current_address.setText("")
         self.label_employer.setText(QCoreApplication.translate("TraineeDialog", u"Employer", None))
-        self.err_employer.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_employer.setText("")
         self.label_notes.setText(QCoreApplication.translate("TraineeDialog", u"Notes", None))
-        self.err_notes.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.err_notes.setText("")
-        self.formMessage.setStyleSheet(QCoreApplication.translate("TraineeDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

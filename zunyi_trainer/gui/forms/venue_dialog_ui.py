@@ -43,6 +43,7 @@ class Ui_VenueDialog(object):
 
         self.err_name = QLabel(VenueDialog)
         self.err_name.setObjectName(u"err_name")
+        self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
         self.formLayout.setWidget(1, QFormLayout.ItemRole.FieldRole, self.err_name)
@@ -59,6 +60,7 @@ class Ui_VenueDialog(object):
 
         self.err_kind = QLabel(VenueDialog)
         self.err_kind.setObjectName(u"err_kind")
+        self.err_kind.setStyleSheet(u"color: #b3261e;")
         self.err_kind.setWordWrap(True)
 
         self.formLayout.setWidget(3, QFormLayout.ItemRole.FieldRole, self.err_kind)
@@ -75,6 +77,7 @@ class Ui_VenueDialog(object):
 
         self.err_address = QLabel(VenueDialog)
         self.err_address.setObjectName(u"err_address")
+        self.err_address.setStyleSheet(u"color: #b3261e;")
         self.err_address.setWordWrap(True)
 
         self.formLayout.setWidget(5, QFormLayout.ItemRole.FieldRole, self.err_address)
@@ -93,6 +96,7 @@ class Ui_VenueDialog(object):
 
         self.err_area_m2 = QLabel(VenueDialog)
         self.err_area_m2.setObjectName(u"err_area_m2")
+        self.err_area_m2.setStyleSheet(u"color: #b3261e;")
         self.err_area_m2.setWordWrap(True)
 
         self.formLayout.setWidget(7, QFormLayout.ItemRole.FieldRole, self.err_area_m2)
@@ -110,6 +114,7 @@ class Ui_VenueDialog(object):
 
         self.err_seats = QLabel(VenueDialog)
         self.err_seats.setObjectName(u"err_seats")
+        self.err_seats.setStyleSheet(u"color: #b3261e;")
         self.err_seats.setWordWrap(True)
 
         self.formLayout.setWidget(9, QFormLayout.ItemRole.FieldRole, self.err_seats)
@@ -126,6 +131,7 @@ class Ui_VenueDialog(object):
 
         self.err_active = QLabel(VenueDialog)
         self.err_active.setObjectName(u"err_active")
+        self.err_active.setStyleSheet(u"color: #b3261e;")
         self.err_active.setWordWrap(True)
 
         self.formLayout.setWidget(11, QFormLayout.ItemRole.FieldRole, self.err_active)
@@ -143,6 +149,7 @@ class Ui_VenueDialog(object):
 
         self.err_notes = QLabel(VenueDialog)
         self.err_notes.setObjectName(u"err_notes")
+        self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
         self.formLayout.setWidget(13, QFormLayout.ItemRole.FieldRole, self.err_notes)
@@ -152,6 +159,7 @@ class Ui_VenueDialog(object):
 
         self.formMessage = QLabel(VenueDialog)
         self.formMessage.setObjectName(u"formMessage")
+        self.formMessage.setStyleSheet(u"color: #b3261e;")
         self.formMessage.setWordWrap(True)
 
         self.dialogLayout.addWidget(self.formMessage)
@@ -180,28 +188,20 @@ class Ui_VenueDialog(object):
     def retranslateUi(self, VenueDialog):
         VenueDialog.setWindowTitle(QCoreApplication.translate("VenueDialog", u"Venue", None))
         self.label_name.setText(QCoreApplication.translate("VenueDialog", u"Name", None))
-        self.err_name.setStyleSheet(QCoreApplication.translate("VenueDialog", u"color: #b3261e;", None))
         self.err_name.setText("")
         self.label_kind.setText(QCoreApplication.translate("VenueDialog", u"Kind", None))
-        self.err_kind.setStyleSheet(QCoreApplication.translate("VenueDialog", u"color: #b3261e;", None))
         self.err_kind.setText("")
         self.label_address.setText(QCoreApplication.translate("VenueDialog", u"Address", None))
-        self.err_address.setStyleSheet(QCoreApplication.translate("VenueDialog", u"color: #b3261e;", None))
         self.err_address.setText("")
         self.label_area_m2.setText(QCoreApplication.translate("VenueDialog", u"Area (m\u00b2)", None))
-        self.err_area_m2.setStyleSheet(QCoreApplication.translate("VenueDialog", u"color: #b3261e;", None))
         self.err_area_m2.setText("")
         self.label_seats.setText(QCoreApplication.translate("VenueDialog", u"Seats", None))
-        self.err_seats.setStyleSheet(QCoreApplication.translate("VenueDialog", u"color: #b3261e;", None))
         self.err_seats.setText("")
         self.label_active.setText(QCoreApplication.translate("VenueDialog", u"In use", None))
         self.active.setText(QCoreApplication.translate("VenueDialog", u"Available for classes", None))
-        self.err_active.setStyleSheet(QCoreApplication.translate("VenueDialog", u"color: #b3261e;", None))
         self.err_active.setText("")
         self.label_notes.setText(QCoreApplication.translate("VenueDialog", u"Notes", None))
-        self.err_notes.setStyleSheet(QCoreApplication.translate("VenueDialog", u"color: #b3261e;", None))
         self.err_notes.setText("")
-        self.formMessage.setStyleSheet(QCoreApplication.translate("VenueDialog", u"color: #b3261e;", None))
         self.formMessage.setText("")
     # retranslateUi
 

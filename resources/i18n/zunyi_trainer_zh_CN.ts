@@ -1,0 +1,1981 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name />
+    <message>
+        <source>Register in use</source>
+        <translation>登记册正在使用</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Newer register</source>
+        <translation>登记册版本较新</translation>
+    </message>
+    <message>
+        <source>Register damaged</source>
+        <translation>登记册已损坏</translation>
+    </message>
+    <message>
+        <source>Restore the newest good backup (%1, taken %2) now? The damaged file is kept beside it.</source>
+        <translation>现在从最新的完好备份（%1，备份于 %2）恢复吗？损坏的文件会另行保留。</translation>
+    </message>
+    <message>
+        <source>Restore the backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Restore failed</source>
+        <translation>恢复失败</translation>
+    </message>
+    <message>
+        <source>Cannot open the register</source>
+        <translation>无法打开登记册</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Continue anyway</source>
+        <translation>仍然继续</translation>
+    </message>
+    <message>
+        <source>New register</source>
+        <translation>新建登记册</translation>
+    </message>
+    <message>
+        <source>A new, empty register was created in %1.
+
+Fill it with the demo school (made-up classes, trainees and teachers) to look around? Use a separate data folder for your real school.</source>
+        <translation>已在 %1 新建了一个空登记册。
+
+要填入演示学校（虚构的培训班、学员和教师）先熟悉一下吗？真实学校的数据请使用另一个数据目录。</translation>
+    </message>
+    <message>
+        <source>Fill the demo school</source>
+        <translation>填入演示学校</translation>
+    </message>
+    <message>
+        <source>Start empty</source>
+        <translation>从空登记册开始</translation>
+    </message>
+    <message>
+        <source>Filling the demo school…</source>
+        <translation>正在填入演示学校…</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong and the operation did not complete. Data saved earlier is not affected. The details were written to the log file in the data folder (logs).</source>
+        <translation>发生了意外错误，操作没有完成。之前保存的数据不受影响。详细信息已写入数据目录中的日志文件（logs）。</translation>
+    </message>
+    <message>
+        <source>Could not complete</source>
+        <translation>未能完成</translation>
+    </message>
+    <message>
+        <source>Cannot delete</source>
+        <translation>不能删除</translation>
+    </message>
+    <message>
+        <source>Delete “%1”? This cannot be undone.</source>
+        <translation>删除“%1”吗？删除后无法恢复。</translation>
+    </message>
+    <message>
+        <source>These go with it:</source>
+        <translation>以下内容将一并删除：</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Trade</source>
+        <translation>职业（工种）</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>产业</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Training type</source>
+        <translation>培训类型</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>培训方式</translation>
+    </message>
+    <message>
+        <source>Funding</source>
+        <translation>资金来源</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开班日期</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>结业日期</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Trainees</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <source>Periods</source>
+        <translation>课时</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Approval no.</source>
+        <translation>批文号</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Education</source>
+        <translation>文化程度</translation>
+    </message>
+    <message>
+        <source>Key group</source>
+        <translation>重点群体</translation>
+    </message>
+    <message>
+        <source>Employer</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Household address</source>
+        <translation>户籍地址</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>:</source>
+        <translation>：</translation>
+    </message>
+    <message>
+        <source>%1 trainees (ID numbers are masked in the list; open a record to see the full number)</source>
+        <translation>共 %1 名学员（列表中身份证号已脱敏，打开记录可查看完整号码）</translation>
+    </message>
+    <message>
+        <source>Employment</source>
+        <translation>用工形式</translation>
+    </message>
+    <message>
+        <source>Professional title</source>
+        <translation>职称</translation>
+    </message>
+    <message>
+        <source>Qualifications</source>
+        <translation>资格证书</translation>
+    </message>
+    <message>
+        <source>Next expiry</source>
+        <translation>最近到期</translation>
+    </message>
+    <message>
+        <source>Certificates</source>
+        <translation>证书状态</translation>
+    </message>
+    <message>
+        <source>Other institutions this year</source>
+        <translation>本年兼职机构数</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>在职</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>Expiring soon</source>
+        <translation>即将到期</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>座位数</translation>
+    </message>
+    <message>
+        <source>Area (m²)</source>
+        <translation>面积（平方米）</translation>
+    </message>
+    <message>
+        <source>Equipment items</source>
+        <translation>设备数</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>Asset no.</source>
+        <translation>资产编号</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Acquired on</source>
+        <translation>购置日期</translation>
+    </message>
+    <message>
+        <source>Value (yuan)</source>
+        <translation>价值（元）</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>用途说明</translation>
+    </message>
+    <message>
+        <source>Equipment</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <source>Invoice no.</source>
+        <translation>发票号</translation>
+    </message>
+    <message>
+        <source>Invoice attached</source>
+        <translation>附发票</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>Venues</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Equipment spend</source>
+        <translation>设备投入</translation>
+    </message>
+</context>
+<context>
+    <name>ClassDetailWindow</name>
+    <message>
+        <source>Submit for approval</source>
+        <translation>报审</translation>
+    </message>
+    <message>
+        <source>Record the decision…</source>
+        <translation>登记批复…</translation>
+    </message>
+    <message>
+        <source>Start the class</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Complete</source>
+        <translation>结业</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>Back to draft</source>
+        <translation>退回草稿</translation>
+    </message>
+    <message>
+        <source>Basic information</source>
+        <translation>基本信息</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Timetable</source>
+        <translation>课程表</translation>
+    </message>
+    <message>
+        <source>Build from a pattern…</source>
+        <translation>按规律排课…</translation>
+    </message>
+    <message>
+        <source>Add a session…</source>
+        <translation>添加课次…</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Periods</source>
+        <translation>课时</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Trainees</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <source>Enrol existing trainees…</source>
+        <translation>从学员库报名…</translation>
+    </message>
+    <message>
+        <source>Import a roster…</source>
+        <translation>导入花名册…</translation>
+    </message>
+    <message>
+        <source>Withdraw…</source>
+        <translation>退学…</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Key group</source>
+        <translation>重点群体</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>报名日期</translation>
+    </message>
+    <message>
+        <source>Subsidised</source>
+        <translation>享受补贴</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>退学</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>考勤</translation>
+    </message>
+    <message>
+        <source>Attended periods</source>
+        <translation>出勤课时</translation>
+    </message>
+    <message>
+        <source>Counted periods</source>
+        <translation>应出勤课时</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>出勤率</translation>
+    </message>
+    <message>
+        <source>Subsidy threshold</source>
+        <translation>补贴标准线</translation>
+    </message>
+    <message>
+        <source>Assessment and certificates</source>
+        <translation>考核与证书</translation>
+    </message>
+    <message>
+        <source>Record result…</source>
+        <translation>登记考核结果…</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>考核结果</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>成绩</translation>
+    </message>
+    <message>
+        <source>Exam date</source>
+        <translation>考核日期</translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>Certificate no.</source>
+        <translation>证书编号</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>发证日期</translation>
+    </message>
+    <message>
+        <source>Subsidy (yuan)</source>
+        <translation>补贴（元）</translation>
+    </message>
+    <message>
+        <source>Archive files</source>
+        <translation>档案附件</translation>
+    </message>
+    <message>
+        <source>Add photos, scans, audio or video…</source>
+        <translation>添加照片、扫描件、音频或视频…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Double-click a finding to open the record it is about.</source>
+        <translation>双击一条检查结果，可打开它所涉及的记录。</translation>
+    </message>
+    <message>
+        <source>Trade</source>
+        <translation>职业（工种）</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Training type</source>
+        <translation>培训类型</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>培训方式</translation>
+    </message>
+    <message>
+        <source>Funding</source>
+        <translation>资金来源</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>起止日期</translation>
+    </message>
+    <message>
+        <source>Head teacher</source>
+        <translation>班主任</translation>
+    </message>
+    <message>
+        <source>Planned size</source>
+        <translation>计划人数</translation>
+    </message>
+    <message>
+        <source>Fee per trainee</source>
+        <translation>每人培训费</translation>
+    </message>
+    <message>
+        <source>Subsidy standard</source>
+        <translation>补贴标准</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>报审时间</translation>
+    </message>
+    <message>
+        <source>Approval</source>
+        <translation>批复</translation>
+    </message>
+    <message>
+        <source>Reason for rejection</source>
+        <translation>不予批准的原因</translation>
+    </message>
+    <message>
+        <source>:</source>
+        <translation>：</translation>
+    </message>
+    <message>
+        <source>%1 change(s) were made after the approval; the county must be told.</source>
+        <translation>批准后有 %1 处改动，须报告县人社局。</translation>
+    </message>
+    <message>
+        <source>%1 sessions · %2 periods · theory %3 · practice %4 (%5)</source>
+        <translation>%1 个课次 · %2 课时 · 理论 %3 · 实操 %4（%5）</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>%1 enrolled, planned %2</source>
+        <translation>已报名 %1 人，计划 %2 人</translation>
+    </message>
+    <message>
+        <source>, venue seats %1</source>
+        <translation>，场地座位 %1 个</translation>
+    </message>
+    <message>
+        <source>The attendance rates could not be computed; see the log.</source>
+        <translation>无法计算出勤率，详见日志。</translation>
+    </message>
+    <message>
+        <source>Reached</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <source>Below</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <source>Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it. The attendance grid comes with the next release.</source>
+        <translation>按课时计算的出勤率（截至今天）。补贴标准线 %1；%2 名学员未达标。考勤录入表格将在下一版本提供。</translation>
+    </message>
+    <message>
+        <source>The rules could not be checked; see the log.</source>
+        <translation>无法完成规则检查，详见日志。</translation>
+    </message>
+    <message>
+        <source>Blocks</source>
+        <translation>阻止</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>No findings: the class meets every rule checked.</source>
+        <translation>没有问题：本班符合所检查的全部规则。</translation>
+    </message>
+    <message>
+        <source>%1 finding(s), %2 of them block the next step.</source>
+        <translation>共 %1 条检查结果，其中 %2 条会阻止下一步。</translation>
+    </message>
+    <message>
+        <source>Remove this session from the timetable?</source>
+        <translation>从课程表中移除这个课次吗？</translation>
+    </message>
+    <message>
+        <source>Its %1 attendance mark(s) go with it.</source>
+        <translation>该课次的 %1 条考勤记录将一并删除。</translation>
+    </message>
+    <message>
+        <source>Remove session</source>
+        <translation>移除课次</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>退学</translation>
+    </message>
+    <message>
+        <source>Select a trainee in the table first.</source>
+        <translation>请先在表格中选择一名学员。</translation>
+    </message>
+    <message>
+        <source>Reason for withdrawing:</source>
+        <translation>退学原因：</translation>
+    </message>
+    <message>
+        <source>Enter the reason: the county's archive keeps it.</source>
+        <translation>请填写原因：县里的档案会保留它。</translation>
+    </message>
+    <message>
+        <source>Import a roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <source>Workbooks (*.xlsx *.xls *.csv)</source>
+        <translation>表格文件 (*.xlsx *.xls *.csv)</translation>
+    </message>
+    <message>
+        <source>%1 valid row(s) can be imported.</source>
+        <translation>有 %1 行数据可以导入。</translation>
+    </message>
+    <message>
+        <source>%1 row(s) have errors and will be left out.</source>
+        <translation>%1 行有错误，将不导入。</translation>
+    </message>
+    <message>
+        <source>Import the roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <source>Import now?</source>
+        <translation>现在导入吗？</translation>
+    </message>
+    <message>
+        <source>Importing the roster…</source>
+        <translation>正在导入花名册…</translation>
+    </message>
+    <message>
+        <source>Checking the roster…</source>
+        <translation>正在检查花名册…</translation>
+    </message>
+    <message>
+        <source>%1: %2 row(s) read, %3 valid, %4 with errors, %5 warning(s).</source>
+        <translation>%1：读取 %2 行，有效 %3 行，有错误 %4 行，提示 %5 条。</translation>
+    </message>
+    <message>
+        <source>Imported: %1 (new trainees %2, already in the register %3).</source>
+        <translation>已导入 %1 人（新学员 %2 人，学员库中已有 %3 人）。</translation>
+    </message>
+    <message>
+        <source>Record result</source>
+        <translation>登记考核结果</translation>
+    </message>
+    <message>
+        <source>Add to the class archive</source>
+        <translation>添加到班级档案</translation>
+    </message>
+    <message>
+        <source>Photos, scans, audio and video (*.jpg *.jpeg *.png *.pdf *.mp3 *.m4a *.wav *.mp4 *.mov);;All files (*)</source>
+        <translation>照片、扫描件、音频和视频 (*.jpg *.jpeg *.png *.pdf *.mp3 *.m4a *.wav *.mp4 *.mov);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Storing files…</source>
+        <translation>正在保存文件…</translation>
+    </message>
+    <message>
+        <source>Why is the application taken back?</source>
+        <translation>为什么撤回申请？</translation>
+    </message>
+    <message>
+        <source>Archive number (档案号), if any:</source>
+        <translation>档案号（如有）：</translation>
+    </message>
+    <message>
+        <source>Submitted with warnings</source>
+        <translation>已报审（有提示）</translation>
+    </message>
+    <message>
+        <source>The application was submitted. Please look at these warnings:</source>
+        <translation>申请已报审。请留意以下提示：</translation>
+    </message>
+</context>
+<context>
+    <name>ClassDialog</name>
+    <message>
+        <source> (not in the approved scope)</source>
+        <translation>（不在核准范围内）</translation>
+    </message>
+    <message>
+        <source>Training class</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source> training class</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source>Class code</source>
+        <translation>班级编号</translation>
+    </message>
+    <message>
+        <source>Class name</source>
+        <translation>班级名称</translation>
+    </message>
+    <message>
+        <source>Trade</source>
+        <translation>职业（工种）</translation>
+    </message>
+    <message>
+        <source>Industry</source>
+        <translation>产业</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Training type</source>
+        <translation>培训类型</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>培训方式</translation>
+    </message>
+    <message>
+        <source>Funding</source>
+        <translation>资金来源</translation>
+    </message>
+    <message>
+        <source>Start date</source>
+        <translation>开班日期</translation>
+    </message>
+    <message>
+        <source>End date</source>
+        <translation>结业日期</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Head teacher</source>
+        <translation>班主任</translation>
+    </message>
+    <message>
+        <source>Planned size</source>
+        <translation>计划人数</translation>
+    </message>
+    <message>
+        <source>Fee per trainee</source>
+        <translation>每人培训费</translation>
+    </message>
+    <message>
+        <source> yuan</source>
+        <translation> 元</translation>
+    </message>
+    <message>
+        <source>Subsidy standard per trainee</source>
+        <translation>每人补贴标准</translation>
+    </message>
+    <message>
+        <source>Assessment plan</source>
+        <translation>考核方案</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>DecisionDialog</name>
+    <message>
+        <source>Approved</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>不予批准</translation>
+    </message>
+    <message>
+        <source>Record the county's decision</source>
+        <translation>登记县人社局批复</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>批复结果</translation>
+    </message>
+    <message>
+        <source>Approval no.</source>
+        <translation>批文号</translation>
+    </message>
+    <message>
+        <source>Decided on</source>
+        <translation>批复日期</translation>
+    </message>
+    <message>
+        <source>Approving body</source>
+        <translation>批复单位</translation>
+    </message>
+    <message>
+        <source>Remarks or reason</source>
+        <translation>备注或原因</translation>
+    </message>
+</context>
+<context>
+    <name>EquipmentDialog</name>
+    <message>
+        <source>Equipment</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Asset no.</source>
+        <translation>资产编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Acquired on</source>
+        <translation>购置日期</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source> yuan</source>
+        <translation> 元</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source> yuan</source>
+        <translation> 元</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>有未保存的修改</translation>
+    </message>
+    <message>
+        <source>You have changed this form without saving. Close it and discard the changes?</source>
+        <translation>表单已修改但尚未保存。关闭并放弃这些修改吗？</translation>
+    </message>
+</context>
+<context>
+    <name>InstitutionDialog</name>
+    <message>
+        <source>Institution profile</source>
+        <translation>机构概况</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <source>School licence no.</source>
+        <translation>办学许可证号</translation>
+    </message>
+    <message>
+        <source>County</source>
+        <translation>所在县（市、区）</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Legal representative</source>
+        <translation>法定代表人</translation>
+    </message>
+    <message>
+        <source>Contact person</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>Contact phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Designated from</source>
+        <translation>定点起始日期</translation>
+    </message>
+    <message>
+        <source>Designated until</source>
+        <translation>定点截止日期</translation>
+    </message>
+    <message>
+        <source>Equipment share of surplus (%)</source>
+        <translation>结余投入设备比例（%）</translation>
+    </message>
+    <message>
+        <source>Approved trades</source>
+        <translation>核准的职业（工种）</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Zunyi Training School Register</source>
+        <translation>遵义民办职业培训学校管理台账</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source>Trainees</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <source>Teachers</source>
+        <translation>师资</translation>
+    </message>
+    <message>
+        <source>Venues and equipment</source>
+        <translation>场地与设备</translation>
+    </message>
+    <message>
+        <source>Submission</source>
+        <translation>数据报送</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Save a backup</source>
+        <translation>备份(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>查找(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Print the list…</source>
+        <translation>打印列表(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Export the list to Excel…</source>
+        <translation>导出列表到 Excel(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>E&amp;xit</source>
+        <translation>退出(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Open the selected record</source>
+        <translation>打开所选记录(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>Register: %1</source>
+        <translation>登记册：%1</translation>
+    </message>
+    <message>
+        <source>Last backup: %1</source>
+        <translation>最近备份：%1</translation>
+    </message>
+    <message>
+        <source>Last backup: none yet</source>
+        <translation>最近备份：尚无</translation>
+    </message>
+    <message>
+        <source>Batches: last No. %1, %2 not acknowledged</source>
+        <translation>报送批次：最近第 %1 批，%2 批待县局确认</translation>
+    </message>
+    <message>
+        <source>Batches: none exported yet</source>
+        <translation>报送批次：尚未导出</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Open one of the registers first (classes, trainees, teachers …).</source>
+        <translation>请先打开一个台账（培训班、学员、师资……）。</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Zunyi Training School Register %1
+The offline register of a private vocational training school.</source>
+        <translation>遵义民办职业培训学校管理台账 %1
+民办职业培训学校的离线管理台账。</translation>
+    </message>
+    <message>
+        <source>Work in progress</source>
+        <translation>任务进行中</translation>
+    </message>
+    <message>
+        <source>A task is still running. Wait for it to finish before closing?</source>
+        <translation>还有任务在运行。等它完成后再关闭吗？</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <source>Trainees trained this year</source>
+        <translation>本年培训学员</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source>Teachers</source>
+        <translation>师资</translation>
+    </message>
+    <message>
+        <source>Equipment spend this year</source>
+        <translation>本年设备投入</translation>
+    </message>
+    <message>
+        <source>Sessions in the next 7 days</source>
+        <translation>未来 7 天的课次</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需要留意</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>No institution yet: fill in the institution profile under Settings.</source>
+        <translation>尚无机构信息：请在“设置”中填写机构概况。</translation>
+    </message>
+    <message>
+        <source>%1 trainees in the register</source>
+        <translation>学员库共 %1 人</translation>
+    </message>
+    <message>
+        <source>full-time %1, part-time %2 (full-time share %3)</source>
+        <translation>专职 %1 人，兼职 %2 人（专职占 %3）</translation>
+    </message>
+    <message>
+        <source>yuan since 1 January</source>
+        <translation>元（自 1 月 1 日起）</translation>
+    </message>
+    <message>
+        <source>Certificate expired</source>
+        <translation>证书已过期</translation>
+    </message>
+    <message>
+        <source>Certificate expiring</source>
+        <translation>证书即将到期</translation>
+    </message>
+    <message>
+        <source>Starts without approval</source>
+        <translation>临近开班尚未批准</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPage</name>
+    <message>
+        <source>Search (all visible columns)…</source>
+        <translation>搜索（所有显示的列）…</translation>
+    </message>
+    <message>
+        <source>:</source>
+        <translation>：</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>显示列</translation>
+    </message>
+    <message>
+        <source>Export to Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>%1 records</source>
+        <translation>共 %1 条</translation>
+    </message>
+    <message>
+        <source>%1 of %2 records</source>
+        <translation>%1 条（共 %2 条）</translation>
+    </message>
+    <message>
+        <source>Select a row in the table first.</source>
+        <translation>请先在表格中选择一行。</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+</context>
+<context>
+    <name>ResultDialog</name>
+    <message>
+        <source>Assessment and certificate</source>
+        <translation>考核与证书</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>考核结果</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>成绩</translation>
+    </message>
+    <message>
+        <source>Exam date</source>
+        <translation>考核日期</translation>
+    </message>
+    <message>
+        <source>Certificate type</source>
+        <translation>证书类型</translation>
+    </message>
+    <message>
+        <source>Certificate no.</source>
+        <translation>证书编号</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>发证日期</translation>
+    </message>
+</context>
+<context>
+    <name>SessionDialog</name>
+    <message>
+        <source>Session</source>
+        <translation>课次</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开班日期</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>结业日期</translation>
+    </message>
+    <message>
+        <source>Periods</source>
+        <translation>课时</translation>
+    </message>
+    <message>
+        <source>Theory or practice</source>
+        <translation>理论或实操</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Institution</source>
+        <translation>机构</translation>
+    </message>
+    <message>
+        <source>Edit institution profile…</source>
+        <translation>编辑机构概况…</translation>
+    </message>
+    <message>
+        <source>Language and data</source>
+        <translation>语言与数据</translation>
+    </message>
+    <message>
+        <source>Language (applied at the next start):</source>
+        <translation>界面语言（下次启动时生效）：</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>数据目录：</translation>
+    </message>
+    <message>
+        <source>Log file:</source>
+        <translation>日志文件：</translation>
+    </message>
+    <message>
+        <source>Rule settings in force</source>
+        <translation>当前规则设置</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Kept in: %1</source>
+        <translation>保存位置：%1</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>No institution profile yet.</source>
+        <translation>尚未填写机构概况。</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <source>The language will change the next time the program starts.</source>
+        <translation>界面语言将在下次启动程序时切换。</translation>
+    </message>
+    <message>
+        <source>Backup saved: %1</source>
+        <translation>已备份：%1</translation>
+    </message>
+    <message>
+        <source>Backing up the register…</source>
+        <translation>正在备份登记册…</translation>
+    </message>
+</context>
+<context>
+    <name>SpendDialog</name>
+    <message>
+        <source>%1 (to be attached)</source>
+        <translation>%1（待保存）</translation>
+    </message>
+    <message>
+        <source>Attach invoice or photo</source>
+        <translation>添加发票或照片</translation>
+    </message>
+    <message>
+        <source>Invoices and photos (*.pdf *.jpg *.jpeg *.png *.ofd);;All files (*)</source>
+        <translation>发票和照片 (*.pdf *.jpg *.jpeg *.png *.ofd);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Equipment spend</source>
+        <translation>设备投入</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source> yuan</source>
+        <translation> 元</translation>
+    </message>
+    <message>
+        <source>Equipment</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>用途说明</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <source>Invoice no.</source>
+        <translation>发票号</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Invoice or photos</source>
+        <translation>发票或照片</translation>
+    </message>
+    <message>
+        <source>Attach a file…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+</context>
+<context>
+    <name>SubmissionPage</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Classes waiting for the county's decision</source>
+        <translation>等待县人社局批复的培训班</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开班日期</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>报审时间</translation>
+    </message>
+    <message>
+        <source>Export batches</source>
+        <translation>导出批次</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>导出时间</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录数</translation>
+    </message>
+    <message>
+        <source>County return files imported</source>
+        <translation>已导入的县局回执</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>导入时间</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>签发时间</translation>
+    </message>
+    <message>
+        <source>What it changed</source>
+        <translation>变更内容</translation>
+    </message>
+    <message>
+        <source>Last batch: No. %1, %2, %3.</source>
+        <translation>最近批次：第 %1 批，%2，%3。</translation>
+    </message>
+    <message>
+        <source>No batch has been exported yet.</source>
+        <translation>尚未导出任何批次。</translation>
+    </message>
+    <message>
+        <source>%1 batch(es) not yet acknowledged by the county; %2 class(es) waiting for a decision.</source>
+        <translation>%1 批尚待县局确认；%2 个培训班等待批复。</translation>
+    </message>
+</context>
+<context>
+    <name>TaskRunner</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>TeacherDialog</name>
+    <message>
+        <source>Teacher</source>
+        <translation>教师</translation>
+    </message>
+    <message>
+        <source>Basic information</source>
+        <translation>基本信息</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Employment</source>
+        <translation>用工形式</translation>
+    </message>
+    <message>
+        <source>Education</source>
+        <translation>文化程度</translation>
+    </message>
+    <message>
+        <source>Professional title</source>
+        <translation>职称</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>专业特长</translation>
+    </message>
+    <message>
+        <source>Hired on</source>
+        <translation>聘用日期</translation>
+    </message>
+    <message>
+        <source>Left on</source>
+        <translation>离职日期</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Qualifications</source>
+        <translation>资格证书</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Trade</source>
+        <translation>职业（工种）</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation>发证机关</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>发证日期</translation>
+    </message>
+    <message>
+        <source>Expires on</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Other institutions</source>
+        <translation>兼职机构</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Institution</source>
+        <translation>机构</translation>
+    </message>
+    <message>
+        <source>Credit code</source>
+        <translation>信用代码</translation>
+    </message>
+    <message>
+        <source>Teacher training</source>
+        <translation>教师培训</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Organizer</source>
+        <translation>主办单位</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>学时</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+</context>
+<context>
+    <name>TimetablePatternDialog</name>
+    <message>
+        <source>Build the timetable</source>
+        <translation>排课</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>从：</translation>
+    </message>
+    <message>
+        <source>Until:</source>
+        <translation>到：</translation>
+    </message>
+    <message>
+        <source>Weekdays:</source>
+        <translation>星期：</translation>
+    </message>
+    <message>
+        <source>Slots:</source>
+        <translation>时段：</translation>
+    </message>
+    <message>
+        <source>Theory or practice:</source>
+        <translation>理论或实操：</translation>
+    </message>
+    <message>
+        <source>Teacher:</source>
+        <translation>教师：</translation>
+    </message>
+    <message>
+        <source>Venue:</source>
+        <translation>场地：</translation>
+    </message>
+    <message>
+        <source>Stop after periods:</source>
+        <translation>课时上限：</translation>
+    </message>
+    <message>
+        <source>Topic:</source>
+        <translation>内容：</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Periods</source>
+        <translation>课时</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Generate sessions</source>
+        <translation>生成课次</translation>
+    </message>
+    <message>
+        <source>%1 sessions, %2 periods (theory %3, practice %4)</source>
+        <translation>%1 个课次，%2 课时（理论 %3，实操 %4）</translation>
+    </message>
+</context>
+<context>
+    <name>TraineeDialog</name>
+    <message>
+        <source>%1 of 18 characters</source>
+        <translation>已输入 %1 位，共 18 位</translation>
+    </message>
+    <message>
+        <source>Trainee</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Education</source>
+        <translation>文化程度</translation>
+    </message>
+    <message>
+        <source>Key group</source>
+        <translation>重点群体</translation>
+    </message>
+    <message>
+        <source>Household address</source>
+        <translation>户籍地址</translation>
+    </message>
+    <message>
+        <source>Current address</source>
+        <translation>现住址</translation>
+    </message>
+    <message>
+        <source>Employer</source>
+        <translation>工作单位</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+</context>
+<context>
+    <name>TraineePicker</name>
+    <message>
+        <source>Enrol trainees</source>
+        <translation>报名学员</translation>
+    </message>
+    <message>
+        <source>Name, ID number or phone…</source>
+        <translation>姓名、身份证号或电话…</translation>
+    </message>
+</context>
+<context>
+    <name>VenueDialog</name>
+    <message>
+        <source>Venue</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Area (m²)</source>
+        <translation>面积（平方米）</translation>
+    </message>
+    <message>
+        <source>Seats</source>
+        <translation>座位数</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>Available for classes</source>
+        <translation>可用于开班</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context>
+</TS>
