@@ -1,0 +1,275 @@
+"""The archive package, sign-in day selection, font choice and the ``docs`` commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import bagit
+import openpyxl
+import pytest
+
+from tests import factories
+from tests.documents_fixtures import font_report, page_numbers_add_up, read_pdf
+from zunyi_trainer import attachments, idcard
+from zunyi_trainer.cli import run
+from zunyi_trainer.documents import build_package, build_signin, find_class, fonts
+from zunyi_trainer.documents.data import signin_sessions
+from zunyi_trainer.errors import NotFound, ValidationError, ZunyiError
+from zunyi_trainer.models import Attendance, AttendanceMethod, AttendanceStatus
+from zunyi_trainer.timeutil import local_instant
+
+
+def png(width: int = 40, height: int = 30) -> bytes:
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"".join(bytes((x * 6 % 256, y * 8 % 256, 120)) for x in range(width)) for y in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+ORIGINALS = {
+    "开班仪式.png": png(),
+    "实操课录音.mp3": b"ID3" + bytes(range(256)) * 40,
+    "实操课视频.mp4": b"\x00\x00\x00\x18ftypmp42" + bytes(reversed(range(256))) * 64,
+    "结业证书扫描件.pdf": b"%PDF-1.4\n% scanned\n" + b"x" * 500,
+    "name:with*odd?chars.txt": "不安全的文件名".encode(),
+}
+
+
+@pytest.fixture
+def filed_class(register):
+    """A finished class of 6 trainees × 6 sessions with marks and attachments of every kind."""
+    store = register.attachments_dir
+    with register.transaction() as s:
+        cls = factories.training_class(s, trainees=6, sessions=6, code="DOC2026001", start_date=dt.date(2026, 3, 2))
+        cls.archive_no = "DA-DOC2026001"
+        s.flush()
+        for k, sess in enumerate(cls.sessions):
+            for i, e in enumerate(cls.enrollments):
+                status = AttendanceStatus.ABSENT if (i == 5 and k % 2) else AttendanceStatus.PRESENT
+                s.add(
+                    Attendance(
+                        session=sess,
+                        enrollment=e,
+                        status=status,
+                        sign_in_at=local_instant(sess.date, sess.start_time) if status is AttendanceStatus.PRESENT else None,
+                        sign_out_at=local_instant(sess.date, sess.end_time) if status is AttendanceStatus.PRESENT else None,
+                        method=AttendanceMethod.PAPER,
+                    )
+                )
+        for name, content in ORIGINALS.items():
+            attachments.add_attachment(
+                s,
+                store,
+                content,
+                filename=name,
+                caption=f"{name} 说明",
+                taken_at=local_instant(cls.start_date, dt.time(9, 0)),
+                training_class=cls,
+            )
+        code = cls.code
+    return code
+
+
+def unzip(path: Path, into: Path) -> Path:
+    with zipfile.ZipFile(path) as zf:
+        zf.extractall(into)
+    (bag,) = list(into.iterdir())
+    return bag
+
+
+def test_package_is_a_valid_bagit_bag_holding_every_attachment_unchanged(register, filed_class, tmp_path: Path) -> None:
+    seen = []
+    with register.session() as s:
+        cls = find_class(s, filed_class)
+        out = build_package(
+            s, cls, tmp_path / "pkg.zip", store=register.attachments_dir, progress=lambda d, t: seen.append((d, t))
+        )
+    bag_dir = unzip(out, tmp_path / "x")
+    bag = bagit.Bag(str(bag_dir))
+    bag.validate()  # raises BagValidationError on any missing or altered file
+    assert "sha256" in bag.algorithms
+    payload = {p.name: p for p in (bag_dir / "data").rglob("*") if p.is_file()}
+    for name, content in ORIGINALS.items():
+        readable = re.sub(r'[\\/:*?"<>|]', "_", name)
+        (match,) = [p for n, p in payload.items() if n.endswith(readable)]
+        assert match.read_bytes() == content
+    assert seen and seen[-1][0] == seen[-1][1], "progress reaches its total"
+
+
+def test_package_holds_the_pdfs_the_xlsx_and_an_index_of_every_file(register, filed_class, tmp_path: Path) -> None:
+    with register.session() as s:
+        cls = find_class(s, filed_class)
+        days = sorted({x.date for x in cls.sessions})
+        ids = [e.trainee.id_number for e in cls.enrollments]
+        build_package(s, cls, tmp_path / "pkg.zip", store=register.attachments_dir)
+    data = unzip(tmp_path / "pkg.zip", tmp_path / "x") / "data"
+    assert (data / "01-一班一档-DOC2026001.pdf").is_file()
+    assert (data / "02-开班申请表-DOC2026001.pdf").is_file()
+    assert sorted(p.name for p in (data / "03-签到表").iterdir()) == [f"签到表-{d.isoformat()}.pdf" for d in days]
+    for pdf in data.rglob("*.pdf"):
+        if "附件" in str(pdf):
+            continue
+        read = read_pdf(pdf)
+        assert all(embedded for _, embedded in font_report(read.reader)), pdf.name
+        assert page_numbers_add_up(read), pdf.name
+    index = (data / "索引.html").read_text(encoding="utf-8")
+    for p in data.rglob("*"):
+        if p.is_file() and p.name != "索引.html":
+            rel = p.relative_to(data).as_posix()
+            assert rel in index
+            assert hashlib.sha256(p.read_bytes()).hexdigest() in index
+            assert f"{p.stat().st_size:,}" in index
+    roster = openpyxl.load_workbook(data / "05-花名册.xlsx").worksheets[0]
+    cells = {str(c.value) for row in roster.iter_rows() for c in row if c.value is not None}
+    for number in ids:
+        assert idcard.mask(number) in cells
+        assert number not in cells, "the roster workbook masks ID numbers"
+    attendance = openpyxl.load_workbook(data / "06-考勤.xlsx")
+    detail = attendance["考勤明细"]
+    statuses = [c.value for row in detail.iter_rows() for c in row if c.value in ("出勤", "旷课")]
+    assert len(statuses) == 6 * 6
+
+
+def test_package_reports_an_attachment_missing_from_the_store_instead_of_failing(register, filed_class, tmp_path: Path) -> None:
+    lost = hashlib.sha256(ORIGINALS["实操课录音.mp3"]).hexdigest()
+    attachments.blob_path(register.attachments_dir, lost).unlink()
+    with register.session() as s:
+        build_package(s, find_class(s, filed_class), tmp_path / "pkg.zip", store=register.attachments_dir)
+    bag_dir = unzip(tmp_path / "pkg.zip", tmp_path / "x")
+    bagit.Bag(str(bag_dir)).validate()
+    note = (bag_dir / "data" / "04-附件" / "缺失文件说明.txt").read_text(encoding="utf-8")
+    assert lost in note
+    archive = read_pdf(bag_dir / "data" / "01-一班一档-DOC2026001.pdf")
+    assert "文件缺失" in archive.compact
+
+
+def test_package_must_be_named_zip(register, filed_class, tmp_path: Path) -> None:
+    with register.session() as s, pytest.raises(ZunyiError, match=r"\.zip"):
+        build_package(s, find_class(s, filed_class), tmp_path / "pkg.pdf", store=register.attachments_dir)
+    assert not (tmp_path / "pkg.pdf").exists()
+
+
+def test_signin_without_a_date_is_for_the_next_session_day_or_the_last_when_over(register) -> None:
+    with register.transaction() as s:
+        cls = factories.training_class(s, trainees=2, sessions=6, start_date=dt.date(2026, 3, 2))
+        days = sorted({x.date for x in cls.sessions})
+        assert [x.date for x in signin_sessions(cls, None, today=dt.date(2026, 3, 1))] == [days[0], days[0]]
+        assert {x.date for x in signin_sessions(cls, None, today=days[1])} == {days[1]}
+        assert {x.date for x in signin_sessions(cls, None, today=days[1] + dt.timedelta(days=1))} == {days[2]}
+        assert {x.date for x in signin_sessions(cls, None, today=dt.date(2027, 1, 1))} == {days[-1]}
+        with pytest.raises(NotFound, match="没有课"):
+            signin_sessions(cls, dt.date(2026, 1, 1))
+
+
+def test_signin_for_a_class_without_timetable_says_to_add_sessions(register, tmp_path: Path) -> None:
+    with register.transaction() as s:
+        cls = factories.training_class(s, trainees=2)
+        with pytest.raises(NotFound, match="还没有课程安排"):
+            build_signin(s, cls, tmp_path / "s.pdf")
+
+
+def test_signin_of_a_day_with_two_sessions_prints_one_sheet_each(register, tmp_path: Path) -> None:
+    with register.transaction() as s:
+        cls = factories.training_class(s, trainees=3, sessions=2, start_date=dt.date(2026, 3, 2))
+        result = build_signin(s, cls, tmp_path / "s.pdf", on=dt.date(2026, 3, 2))
+    pdf = read_pdf(tmp_path / "s.pdf")
+    assert result.pages == 2
+    assert "08:30–11:30" in pdf.pages[0] and "14:00–17:00" in pdf.pages[1]
+
+
+# -- fonts ----------------------------------------------------------------------------------------
+
+
+def test_a_font_file_that_is_not_truetype_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    bogus = tmp_path / "NotoSerifCJK.otf"
+    bogus.write_bytes(b"OTTO" + b"\x00" * 200)
+    with pytest.raises(ValidationError, match="TrueType") as err:
+        fonts.register_fonts(bogus)
+    assert err.value.code == "documents.font"
+    with pytest.raises(ValidationError, match="找不到字体文件"):
+        fonts.register_fonts(tmp_path / "missing.ttf")
+
+
+def test_installed_songti_fonts_are_found_by_their_file_names(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "simsun.ttc").write_bytes(b"x")
+    (tmp_path / "simfang.ttf").write_bytes(b"x")
+    (tmp_path / "arial.ttf").write_bytes(b"x")
+    found = {f.path.name: f.label for f in fonts.find_installed_fonts([tmp_path])}
+    assert found["simsun.ttc"].startswith("宋体")
+    assert found["simfang.ttf"].startswith("仿宋")
+    assert "arial.ttf" not in found
+
+
+def test_a_chosen_truetype_font_is_used_for_the_body_and_embedded(register, tmp_path: Path) -> None:
+    # Any TrueType CJK font stands in for SimSun here: a copy of the shipped one under its name.
+    chosen = tmp_path / "simsun.ttc"
+    chosen.write_bytes(fonts.fallback_font_path().read_bytes())
+    with register.transaction() as s:
+        fonts.save_font_preference(s, chosen)
+    with register.transaction() as s:
+        assert fonts.load_font_preference(s) == str(chosen)
+        picked = fonts.fonts_for(s)
+        assert picked.body_path == str(chosen) and picked.body != picked.heading
+        cls = factories.training_class(s, trainees=2, sessions=2)
+        build_signin(s, cls, tmp_path / "s.pdf", on=cls.sessions[0].date)
+    report = font_report(read_pdf(tmp_path / "s.pdf").reader)
+    assert all(embedded for _, embedded in report)
+    chosen.unlink()  # the font is gone (another PC): printing falls back to the built-in font
+    with register.session() as s:
+        assert fonts.fonts_for(s).body_path == str(fonts.fallback_font_path())
+
+
+# -- command line ---------------------------------------------------------------------------------
+
+
+def test_docs_commands_write_each_document_and_report_pages(register, filed_class, tmp_path: Path, capsys) -> None:
+    data_dir = str(register.data_dir)
+    register.close()
+    for doc in ("application", "signin", "archive"):
+        out = tmp_path / f"{doc}.pdf"
+        assert run(["--data-dir", data_dir, "docs", doc, filed_class, "-o", str(out)]) == 0
+        assert out.read_bytes().startswith(b"%PDF")
+        assert "已生成" in capsys.readouterr().out
+    out = tmp_path / "eq.pdf"
+    assert run(["--data-dir", data_dir, "docs", "equipment", "--year", "2026", "-o", str(out)]) == 0
+    assert "2026年度实训设备投入报告" in read_pdf(out).compact
+    assert run(["--data-dir", data_dir, "docs", "package", filed_class, "-o", str(tmp_path / "p.zip")]) == 0
+    bagit.Bag(str(unzip(tmp_path / "p.zip", tmp_path / "x"))).validate()
+
+
+def test_docs_commands_refuse_with_a_message_and_leave_no_file(register, filed_class, tmp_path: Path, capsys) -> None:
+    data_dir = str(register.data_dir)
+    register.close()
+    assert run(["--data-dir", data_dir, "docs", "archive", "NO-SUCH", "-o", str(tmp_path / "a.pdf")]) == 1
+    assert "没有编号为“NO-SUCH”的培训班" in capsys.readouterr().err
+    assert (
+        run(["--data-dir", data_dir, "docs", "signin", filed_class, "--date", "2020-01-01", "-o", str(tmp_path / "s.pdf")]) == 1
+    )
+    assert "没有课" in capsys.readouterr().err
+    assert run(["--data-dir", data_dir, "docs", "archive", filed_class, "-o", str(tmp_path / "a.txt")]) == 1
+    with pytest.raises(SystemExit) as usage:
+        run(["--data-dir", data_dir, "docs", "signin", filed_class, "--date", "03/02", "-o", str(tmp_path / "s.pdf")])
+    assert usage.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".docs-*"))
+
+
+def test_building_into_a_stream_works_for_the_gui(register, filed_class) -> None:
+    buf = io.BytesIO()
+    with register.session() as s:
+        build_signin(s, find_class(s, filed_class), buf, on=dt.date(2026, 3, 2))
+    assert buf.getvalue().startswith(b"%PDF")
