@@ -14,6 +14,7 @@ from zunyi_trainer.lifecycle import TransitionRefused
 from zunyi_trainer.models import (
     AuditEvent,
     ClassStatus,
+    Enrollment,
     EnrollmentResult,
     TraineeCategory,
     TrainingClass,
@@ -208,9 +209,7 @@ def test_changes_after_approval_list_timetable_and_roster_edits_only(s) -> None:
     assert lifecycle.changes_after_approval(s, c) == []
     c.sessions[0].venue = factories.venue(s)
     c.mode = TrainingMode.BLENDED
-    c.enrollments.append(
-        factories.training_class(s, trainees=1).enrollments[0].__class__(trainee=factories.trainee(s), enrolled_on=TODAY)
-    )
+    c.enrollments.append(Enrollment(trainee=factories.trainee(s), enrolled_on=TODAY))
     s.flush()
     changes = lifecycle.changes_after_approval(s, c)
     assert sorted({ev.table_name for ev in changes}) == ["class_session", "enrollment", "training_class"]
