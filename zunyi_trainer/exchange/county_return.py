@@ -91,9 +91,9 @@ def read_return(data: bytes) -> dict[str, Any]:
     if dupes:
         raise _refuse(
             "schema",
-            "回执文件对培训班 {code} 作了不止一次批复。",
-            "The return file decides class {code} more than once.",
-            code=dupes[0],
+            "回执文件对培训班 {class_code} 作了不止一次批复。",
+            "The return file decides class {class_code} more than once.",
+            class_code=dupes[0],
         )
     return doc
 
@@ -154,16 +154,16 @@ def import_return(register: Register, path: Path | str) -> ReturnResult:
             if cls is None:
                 raise _refuse(
                     "unknown_class",
-                    "回执中的培训班 {code} 在登记册中不存在，没有导入任何内容。",
-                    "The return file names class {code}, which is not in the register. Nothing was imported.",
-                    code=d["class_code"],
+                    "回执中的培训班 {class_code} 在登记册中不存在，没有导入任何内容。",
+                    "The return file names class {class_code}, which is not in the register. Nothing was imported.",
+                    class_code=d["class_code"],
                 )
             if cls.status != ClassStatus.SUBMITTED:
                 raise _refuse(
                     "not_awaiting",
-                    "培训班 {code} 当前状态为“{status}”，不在等待批复，没有导入任何内容。",
-                    "Class {code} is {status_en}, not awaiting a decision. Nothing was imported.",
-                    code=cls.code,
+                    "培训班 {class_code} 当前状态为“{status}”，不在等待批复，没有导入任何内容。",
+                    "Class {class_code} is {status_en}, not awaiting a decision. Nothing was imported.",
+                    class_code=cls.code,
                     status=cls.status.zh,
                     status_en=cls.status.en,
                 )
