@@ -139,9 +139,10 @@ def plan_sessions(pattern: Pattern, settings: RuleSettings = DEFAULTS) -> list[P
 def _refuse_if_closed(cls: TrainingClass) -> None:
     if cls.status in (ClassStatus.COMPLETED, ClassStatus.ARCHIVED):
         raise ValidationError(
-            "培训班 {code} 已{status}，课程安排不能再修改。",
-            "Class {code} is {status_en}; its timetable can no longer change.",
+            "培训班 {class_code} 的状态为“{status}”，课程安排不能再修改。",
+            "Class {class_code} is {status_en}; its timetable can no longer change.",
             code="timetable.closed",
+            class_code=cls.code,
             status=cls.status.zh,
             status_en=cls.status.en,
         )
