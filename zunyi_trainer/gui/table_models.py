@@ -96,20 +96,31 @@ class RegisterFilterProxy(QSortFilterProxyModel):
         self._filters: dict[int, str] = {}
         self._hidden: set[int] = set()
 
+    def _refilter(self, change) -> None:
+        """Apply ``change`` to the filter state and re-filter the rows (Qt 6.9+ wants the change
+        bracketed by begin/endFilterChange; older releases only have invalidateRowsFilter)."""
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - Qt before 6.9
+            change()
+            self.invalidateRowsFilter()
+
     def set_search(self, text: str) -> None:
-        self._needle = text.strip().casefold()
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_needle", text.strip().casefold()))
 
     def set_filter(self, column: int, value: str | None) -> None:
-        if value:
-            self._filters[column] = value
-        else:
-            self._filters.pop(column, None)
-        self.invalidateFilter()
+        def change() -> None:
+            if value:
+                self._filters[column] = value
+            else:
+                self._filters.pop(column, None)
+
+        self._refilter(change)
 
     def set_hidden_columns(self, hidden: set[int]) -> None:
-        self._hidden = set(hidden)
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_hidden", set(hidden)))
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
