@@ -10,8 +10,8 @@ import argparse
 import dataclasses
 import importlib
 import json
-import platform
 import os
+import platform
 import sys
 import tempfile
 import traceback
@@ -75,13 +75,18 @@ def main(argv: list[str] | None = None) -> int:
                 for result in module.run(ctx):
                     results.append(result)
                     flag = "ok " if result.met else "MISS"
-                    print(f"{result.name:<18} ours {result.ours_s:8.3f}s  floor {result.floor_s:8.3f}s  "
-                          f"ratio {result.ratio:5.2f}  goal {result.goal:4.1f}  {flag} {result.note}", flush=True)
+                    print(
+                        f"{result.name:<18} ours {result.ours_s:8.3f}s  floor {result.floor_s:8.3f}s  "
+                        f"ratio {result.ratio:5.2f}  goal {result.goal:4.1f}  {flag} {result.note}",
+                        flush=True,
+                    )
             except Exception:
                 failed.append(short)
                 traceback.print_exc()
         if args.json:
-            args.json.write_text(json.dumps([r.as_dict() | {"machine": machine()} for r in results], ensure_ascii=False, indent=2))
+            args.json.write_text(
+                json.dumps([r.as_dict() | {"machine": machine()} for r in results], ensure_ascii=False, indent=2)
+            )
     print(f"machine: {machine()}")
     return 1 if failed else 0
 

@@ -40,16 +40,37 @@ def _template(base: Path, sessions: int) -> Path:
         s.add(inst)
         s.flush()
         trade = s.scalars(sa.select(Trade)).first()
-        c = TrainingClass(institution_id=inst.id, code="ATT0001", name="考勤基准班", trade=trade, level=Level.L5,
-                          training_type=TrainingType.EMPLOYMENT, start_date=dt.date(2025, 1, 1), end_date=dt.date(2027, 1, 1))
+        c = TrainingClass(
+            institution_id=inst.id,
+            code="ATT0001",
+            name="考勤基准班",
+            trade=trade,
+            level=Level.L5,
+            training_type=TrainingType.EMPLOYMENT,
+            start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2027, 1, 1),
+        )
         s.add(c)
         day = dt.date(2025, 1, 1)
         for k in range(sessions):
-            c.sessions.append(ClassSession(date=day + dt.timedelta(days=k // 2), start_time=dt.time(8, 30) if k % 2 == 0 else dt.time(14, 0),
-                                           end_time=dt.time(11, 30) if k % 2 == 0 else dt.time(17, 0), periods=4, kind=SessionKind.PRACTICE))
+            c.sessions.append(
+                ClassSession(
+                    date=day + dt.timedelta(days=k // 2),
+                    start_time=dt.time(8, 30) if k % 2 == 0 else dt.time(14, 0),
+                    end_time=dt.time(11, 30) if k % 2 == 0 else dt.time(17, 0),
+                    periods=4,
+                    kind=SessionKind.PRACTICE,
+                )
+            )
         for i in range(TRAINEES):
             number = idcard.make_number("520302", dt.date(1990, 1, 1) + dt.timedelta(days=i), 11)
-            t = Trainee(institution_id=inst.id, name=f"学员{i}", id_number=number, sex="M", birth_date=dt.date(1990, 1, 1) + dt.timedelta(days=i))
+            t = Trainee(
+                institution_id=inst.id,
+                name=f"学员{i}",
+                id_number=number,
+                sex="M",
+                birth_date=dt.date(1990, 1, 1) + dt.timedelta(days=i),
+            )
             c.enrollments.append(Enrollment(trainee=t, enrolled_on=dt.date(2024, 12, 1)))
     reg.close()
     return base
@@ -67,7 +88,9 @@ def run(ctx) -> list[Result]:
 
     reg = open_register(template)
     with reg.session() as s:
-        session_rows = s.execute(sa.select(ClassSession.id, ClassSession.date, ClassSession.start_time).order_by(ClassSession.id)).all()
+        session_rows = s.execute(
+            sa.select(ClassSession.id, ClassSession.date, ClassSession.start_time).order_by(ClassSession.id)
+        ).all()
         enrollment_ids = s.scalars(sa.select(Enrollment.id).order_by(Enrollment.id)).all()
     reg.close()
     marks = [
@@ -86,8 +109,22 @@ def run(ctx) -> list[Result]:
 
     now = now_utc().replace(tzinfo=None).isoformat(sep=" ")
     rows = [
-        (uuid.uuid4().hex, m.session_id, m.enrollment_id, "present", m.sign_in_at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
-         "terminal", "基准", now, 0, "", "", "", now, now)
+        (
+            uuid.uuid4().hex,
+            m.session_id,
+            m.enrollment_id,
+            "present",
+            m.sign_in_at.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" "),
+            "terminal",
+            "基准",
+            now,
+            0,
+            "",
+            "",
+            "",
+            now,
+            now,
+        )
         for m in marks
     ]
 

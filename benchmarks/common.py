@@ -52,8 +52,16 @@ def median_time(fn: Callable[[], object], runs: int, setup: Callable[[], object]
     return statistics.median(times)
 
 
-def compare(name: str, ours: Callable[[], object], floor: Callable[[], object], *, goal: float, runs: int,
-            setup: Callable[[], object] | None = None, note: str = "") -> Result:
+def compare(
+    name: str,
+    ours: Callable[[], object],
+    floor: Callable[[], object],
+    *,
+    goal: float,
+    runs: int,
+    setup: Callable[[], object] | None = None,
+    note: str = "",
+) -> Result:
     """Interleave our runs and the floor's so that machine load hits both alike."""
     ours_times, floor_times = [], []
     for _ in range(runs):

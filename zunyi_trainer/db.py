@@ -184,11 +184,18 @@ class OpenReport:
 
 
 class Register:
-    """An open register: its engine, a session factory that audits every change, and its lock."""
+    """An open register: its engine, a session factory that audits every change, and its lock.
+
+    A school's register is a SQLite file in the data dir; a school with several seats or the
+    county points the same models at PostgreSQL (``database_url``). The data dir still holds
+    backups, attachments, logs and keys in both cases.
+    """
 
     def __init__(self, data_dir: Path, engine: sa.Engine, lock: RegisterLock | None, report: OpenReport) -> None:
         self.data_dir = data_dir
+        self.is_file = engine.dialect.name == "sqlite"
         self.path = paths.register_path(data_dir)
+        self.location = str(self.path) if self.is_file else engine.url.render_as_string(hide_password=True)
         self.engine = engine
         self.lock = lock
         self.report = report
@@ -216,11 +223,8 @@ class Register:
             yield s
 
     def backup(self, reason: str = "manual", target: Path | None = None, progress=None) -> BackupInfo:
-        if self.engine.dialect.name != "sqlite":
-            raise RegisterError(
-                "此数据库不是本地登记册文件，请用数据库自带的备份工具（如 pg_dump）。",
-                "This database is not a local register file; use the database's own backup tool (pg_dump).",
-            )
+        if not self.is_file:
+            return pg_dump_backup(self.engine.url, self.backups_dir, reason, target=target)
         return create_backup(self.path, self.backups_dir, reason, target=target, progress=progress)
 
     def close(self) -> None:
@@ -251,14 +255,28 @@ def _damaged(path: Path, data_dir: Path, problem: str) -> RegisterDamaged:
     )
 
 
+ENV_DATABASE_URL = "ZUNYI_TRAINER_DATABASE_URL"
+
+
+def database_url_from_env(explicit: str | None = None) -> str | None:
+    """``--database-url`` wins, then ``ZUNYI_TRAINER_DATABASE_URL``; None means the SQLite file."""
+    return explicit or os.environ.get(ENV_DATABASE_URL) or None
+
+
 def open_register(
     data_dir: Path | str | None = None,
     *,
     create: bool = True,
     upgrade_schema: bool = True,
     lock: bool = True,
+    database_url: str | None = None,
 ) -> Register:
-    """Open (or create) the register in ``data_dir`` and bring it to the app's schema."""
+    """Open (or create) the register in ``data_dir`` and bring it to the app's schema.
+
+    With ``database_url`` (a PostgreSQL URL) the same models and migrations run on that server
+    instead of the data dir's SQLite file; file locking and file checks do not apply there."""
+    if database_url and not database_url.startswith("sqlite"):
+        return _open_server_register(paths.data_dir(data_dir), database_url)
     base = paths.data_dir(data_dir)
     path = paths.register_path(base)
     report = OpenReport()
@@ -337,17 +355,93 @@ def _bring_to_head(engine: sa.Engine, path: Path, base: Path, existed: bool, rep
     log.info("register %s upgraded from %s to %s", path, report.upgraded_from, report.upgraded_to)
 
 
-def check_register(data_dir: Path | str | None = None) -> list[str]:
+def _open_server_register(base: Path, url: str) -> Register:
+    base.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.ArgumentError, ModuleNotFoundError) as exc:
+        raise RegisterError(
+            "无法连接数据库 {url}：{error}。请检查地址、用户名、密码，以及数据库服务是否已启动。",
+            "Cannot connect to the database {url}: {error}. Check the address, user, password and that the server runs.",
+            url=sa.engine.make_url(url).render_as_string(hide_password=True) if "://" in url else url,
+            error=str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__,
+        ) from exc
+    report = OpenReport()
+    try:
+        head = head_revision()
+        with engine.connect() as conn:
+            current = current_revision(conn)
+        if current is not None and current not in known_revisions():
+            raise RegisterTooNew(
+                "这个数据库由更新版本的 zunyi-trainer 创建（数据库版本 {current}），本程序只认识到 {head}。请安装最新版本。",
+                "This database was written by a newer zunyi-trainer (schema {current}); this app knows up to {head}.",
+                current=current,
+                head=head,
+            )
+        if current != head:
+            report.created = current is None
+            report.upgraded_from, report.upgraded_to = upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    register = Register(base, engine, None, report)
+    from zunyi_trainer.seeding import ensure_reference_data
+
+    with register.transaction() as s:
+        ensure_reference_data(s)
+    return register
+
+
+def pg_dump_backup(url: sa.URL, directory: Path, reason: str, *, target: Path | None = None) -> BackupInfo:
+    """A PostgreSQL register is backed up with ``pg_dump`` (custom format), where it is installed."""
+    import datetime as dt
+    import shutil
+    import subprocess
+
+    from zunyi_trainer.errors import BackupError
+    from zunyi_trainer.timeutil import LOCAL_TZ
+
+    exe = shutil.which("pg_dump")
+    if exe is None:
+        raise BackupError(
+            "这台电脑上没有 pg_dump，无法备份 PostgreSQL 数据库。请安装 PostgreSQL 客户端工具，或由数据库管理员备份。",
+            "pg_dump is not installed here, so the PostgreSQL database cannot be backed up. Install the "
+            "PostgreSQL client tools or have the database administrator back it up.",
+        )
+    now = dt.datetime.now(LOCAL_TZ)
+    if target is None:
+        directory.mkdir(parents=True, exist_ok=True)
+        target = directory / f"register-{now:%Y%m%d-%H%M%S}-{reason}.pgdump"
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    partial = target.with_name(target.name + ".partial")
+    proc = subprocess.run([exe, "--format=custom", "--file", str(partial), libpq], capture_output=True, text=True)
+    if proc.returncode != 0:
+        partial.unlink(missing_ok=True)
+        raise BackupError(
+            "pg_dump 备份失败：{error}",
+            "pg_dump failed: {error}",
+            error=(proc.stderr.strip().splitlines() or ["?"])[-1],
+        )
+    os.replace(partial, target)
+    return BackupInfo(target, now, reason, target.stat().st_size)
+
+
+def check_register(data_dir: Path | str | None = None, database_url: str | None = None) -> list[str]:
     """What ``db check`` reports: an empty list when the register is healthy."""
     base = paths.data_dir(data_dir)
     path = paths.register_path(base)
-    if not path.exists():
-        return [text("没有找到登记册：{path}", "No register at {path}", path=str(path))]
-    problem = check_file(path)
-    if problem:
-        return [text("登记册已损坏：{problem}", "The register is damaged: {problem}", problem=problem)]
+    if database_url:
+        engine = make_engine(database_url)
+    else:
+        if not path.exists():
+            return [text("没有找到登记册：{path}", "No register at {path}", path=str(path))]
+        problem = check_file(path)
+        if problem:
+            return [text("登记册已损坏：{problem}", "The register is damaged: {problem}", problem=problem)]
+        engine = make_engine(path)
     problems = []
-    engine = make_engine(path)
     try:
         with engine.connect() as conn:
             current = current_revision(conn)
@@ -360,7 +454,7 @@ def check_register(data_dir: Path | str | None = None) -> list[str]:
                         head=head_revision(),
                     )
                 )
-            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if engine.dialect.name == "sqlite" else []
             if fk:
                 problems.append(text("{n} 处外键引用不一致。", "{n} broken foreign-key references.", n=len(fk)))
             report = audit.verify_chain(conn)

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "zunyi_trainer.cli.gui_commands",
     "zunyi_trainer.cli.batch_commands",
     "zunyi_trainer.cli.docs_commands",
+    "zunyi_trainer.cli.roster_commands",
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -57,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=text("数据目录（也可用环境变量 ZUNYI_TRAINER_HOME）", "data directory (or ZUNYI_TRAINER_HOME)"),
     )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help=text(
+            "改用 PostgreSQL 数据库（如 postgresql+psycopg://用户@主机/库；也可用 ZUNYI_TRAINER_DATABASE_URL）",
+            "use a PostgreSQL database instead of the SQLite file (or ZUNYI_TRAINER_DATABASE_URL)",
+        ),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -66,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    ctx = Context(args.data_dir)
+    ctx = Context(args.data_dir, args.database_url)
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:

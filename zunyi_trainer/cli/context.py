@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from zunyi_trainer import paths
-from zunyi_trainer.db import Register, open_register
+from zunyi_trainer.db import Register, database_url_from_env, open_register
 
 
 class Context:
-    def __init__(self, data_dir: str | None) -> None:
+    def __init__(self, data_dir: str | None, database_url: str | None = None) -> None:
         self.data_dir: Path = paths.data_dir(data_dir)
+        self.database_url = database_url_from_env(database_url)
         self._register: Register | None = None
 
     @property
@@ -39,7 +40,9 @@ class Context:
 
     def register(self, *, create: bool = False) -> Register:
         if self._register is None:
-            self._register = open_register(self.data_dir, create=create)
+            self._register = open_register(
+                self.data_dir, create=create or bool(self.database_url), database_url=self.database_url
+            )
             for warning in self._register.report.warnings:
                 self.warn(warning)
         return self._register

@@ -51,12 +51,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
-    problems = check_register(ctx.data_dir)
+    problems = check_register(ctx.data_dir, ctx.database_url)
     if problems:
         for line in problems:
             ctx.warn(line)
         return 1
-    ctx.out(text("登记册完好：{p}", "The register is healthy: {p}", p=str(paths.register_path(ctx.data_dir))))
+    where = ctx.register().location if ctx.database_url else str(paths.register_path(ctx.data_dir))
+    ctx.out(text("登记册完好：{p}", "The register is healthy: {p}", p=where))
     return 0
 
 
@@ -79,6 +80,11 @@ def cmd_backups(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    if ctx.database_url:
+        raise BackupError(
+            "PostgreSQL 数据库请用 pg_restore 恢复（由数据库管理员操作）。",
+            "Restore a PostgreSQL database with pg_restore (the database administrator's job).",
+        )
     source = Path(args.file).expanduser().resolve()
     if not source.is_file():
         raise BackupError("找不到备份文件 {p}。", "No backup file at {p}.", p=str(source))

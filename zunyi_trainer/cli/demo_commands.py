@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
     if args.scale < 1 or args.scale > 1000:
         raise ZunyiError("--scale 应在 1 到 1000 之间。", "--scale must be between 1 and 1000.", code="usage")
-    if paths.register_path(ctx.data_dir).exists():
+    if not ctx.database_url and paths.register_path(ctx.data_dir).exists():
         raise ZunyiError(
             "{p} 已有登记册，演示数据不会覆盖它。请用 --data-dir 指定一个新的目录。",
             "{p} already holds a register; the demo will not overwrite it. Choose a new --data-dir.",
