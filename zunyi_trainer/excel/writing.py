@@ -93,6 +93,7 @@ class SheetSpec:
     notes: Sequence[str] = ()
     hidden_rows_after_header: Sequence[Sequence[Any]] = ()  # machine keys the importer reads back
     row_count: int | None = None  # for progress, when ``rows`` is a generator
+    hidden_columns: Sequence[int] = ()  # 0-based: machine keys the importer reads back
 
 
 def display_width(value: Any) -> int:
@@ -188,11 +189,14 @@ def _add_sheet(wb: Workbook, spec: SheetSpec, progress: Progress | None) -> None
             break
     for index, width in enumerate(_widths(spec.columns, sample), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+        if index - 1 in spec.hidden_columns:
+            ws.column_dimensions[get_column_letter(index)].hidden = True
     n_cols = len(spec.columns)
-    header_row = 1
+    header_row = 2 if spec.title else 1
+    # Write-only sheets stream their header on the first append: views go in before it.
+    ws.freeze_panes = f"A{header_row + 1 + len(spec.hidden_rows_after_header)}"
     if spec.title:
         ws.append([_styled(ws, spec.title, "General", font=_TITLE_FONT)])
-        header_row = 2
     ws.append(
         [
             _styled(ws, c.header, "@", font=_HEADER_FONT, fill=_HEADER_FILL, border=_HEADER_BORDER, alignment=_CENTER_WRAP)
@@ -204,7 +208,6 @@ def _add_sheet(wb: Workbook, spec: SheetSpec, progress: Progress | None) -> None
         ws.row_dimensions[first_data].hidden = True
         ws.append([None if k is None else _styled(ws, str(k), "@") for k in keys])
         first_data += 1
-    ws.freeze_panes = f"A{header_row + 1}"
     formats = [_FORMATS[c.kind] for c in spec.columns]
     kinds = [c.kind for c in spec.columns]
     total = spec.row_count or 0

@@ -171,10 +171,10 @@ def _age_limits(session: Session) -> tuple[int, int]:
 def _check_class_open(cls: TrainingClass) -> None:
     if cls.status == ClassStatus.ARCHIVED:
         raise ZunyiError(
-            "培训班 {code} 已归档，不能再导入学员。",
-            "Class {code} is archived; trainees can no longer be imported into it.",
+            "培训班 {c} 已归档，不能再导入学员。",
+            "Class {c} is archived; trainees can no longer be imported into it.",
             code="roster.class_archived",
-            **{"code": cls.code},
+            c=cls.code,
         )
 
 

@@ -44,6 +44,7 @@ class ImportReport:
     dry run, would be); of those, ``created`` added a new trainee and ``linked_existing`` enrolled
     one already in the register. ``skipped_blank`` counts blank rows and 合计/制表人 footers."""
 
+    kind: str = "roster"  # roster | attendance | punches: what the summary talks about
     file: str = ""
     sheet: str = ""
     header_row: int | None = None
@@ -72,6 +73,7 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "file": self.file,
             "sheet": self.sheet,
             "header_row": self.header_row,
@@ -129,7 +131,32 @@ class ImportReport:
                 blank=self.skipped_blank,
             )
         )
-        if self.written:
+        if self.kind != "roster" and (self.written or self.dry_run):
+            lines.append(
+                text(
+                    "{done}考勤记录 {n} 条（其中补录 {c} 条）。",
+                    "{done_en} {n} attendance marks ({c} corrections).",
+                    done="试运行，未写入任何数据；将写入" if self.dry_run else "已导入",
+                    done_en="Dry run, nothing written; would record" if self.dry_run else "Recorded",
+                    n=self.imported,
+                    c=self.extra.get("corrections", 0),
+                )
+            )
+            if self.kind == "punches":
+                lines.append(
+                    text(
+                        "打卡 {p} 条：非本班学员 {u}，重名无法区分 {a}，不在课次时间内 {o}；涉及课次 {s} 个，无打卡记为旷课 {f} 人次。",
+                        "{p} punches: {u} not of trainees, {a} ambiguous, {o} outside sessions; {s} sessions covered, "
+                        "{f} marks of absence for trainees without a punch.",
+                        p=self.extra.get("punches", 0),
+                        u=self.extra.get("punches_unmatched", 0),
+                        a=self.extra.get("punches_ambiguous", 0),
+                        o=self.extra.get("punches_outside_sessions", 0),
+                        s=self.extra.get("sessions_covered", 0),
+                        f=self.extra.get("absent_filled", 0),
+                    )
+                )
+        elif self.written:
             lines.append(
                 text(
                     "已导入 {n} 行：新建学员 {c}，关联登记册中已有学员 {l}；已在本班 {a}。",
