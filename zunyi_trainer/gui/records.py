@@ -122,10 +122,11 @@ def save_class(s: Session, institution_id: int, values: dict[str, Any], existing
     )
     if clash:
         raise ValidationError(
-            "班级编号“{code}”已被另一个培训班使用，请换一个编号。",
-            "The class code “{code}” is already used by another class.",
+            "班级编号“{class_code}”已被另一个培训班使用，请换一个编号。",
+            "The class code “{class_code}” is already used by another class.",
             field="code",
-            code=code,
+            code="class.code_taken",
+            class_code=code,
         )
     for key in ("fee_fen", "subsidy_standard_fen", "planned_size"):
         if int(values.get(key) or 0) < 0:

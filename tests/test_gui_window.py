@@ -1,0 +1,225 @@
+"""The main window and the register pages, on the demo school: navigation, remembered state,
+status bar, search, filters, column choice, export, opening, deleting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factories
+import openpyxl
+import pytest
+import sqlalchemy as sa
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from tests import gui_fixtures
+from zunyi_trainer.gui.class_detail import ClassDetailWindow
+from zunyi_trainer.gui.main_window import PAGE_KEYS, MainWindow
+from zunyi_trainer.gui.table_models import ID_ROLE
+from zunyi_trainer.models import ClassStatus, Trainee, TrainingClass, Venue
+
+zh_app, dialogs, ctx, demo_ctx = gui_fixtures.zh_app, gui_fixtures.dialogs, gui_fixtures.ctx, gui_fixtures.demo_ctx
+
+
+@pytest.fixture
+def window(qtbot, demo_ctx):
+    w = MainWindow(demo_ctx)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    for detail in list(ClassDetailWindow._open.values()):
+        detail.close()
+
+
+def visible_texts(view, column: int) -> list[str]:
+    model = view.model()
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_navigation_shows_the_seven_pages_in_chinese(window):
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == ["概览", "培训班", "学员", "师资", "场地与设备", "数据报送", "设置"]
+    for key in PAGE_KEYS:
+        window.show_page(key)
+        assert window.stack.currentWidget() is window.pages[key]
+
+
+def test_last_page_and_geometry_are_remembered(qtbot, demo_ctx):
+    first = MainWindow(demo_ctx)
+    qtbot.addWidget(first)
+    first.show()
+    first.show_page("teachers")
+    first.resize(1300, 820)
+    geometry = first.saveGeometry()
+    first.close()
+    assert demo_ctx.settings.value("window/geometry") == geometry
+    second = MainWindow(demo_ctx)
+    qtbot.addWidget(second)
+    assert second.current_key() == "teachers"
+
+
+def test_status_bar_names_the_register_and_the_last_backup(window, demo_ctx):
+    assert str(demo_ctx.register.path) in window.register_label.text()
+    assert window.backup_label.text() == "最近备份：尚无"
+    window.save_action.trigger()  # Ctrl+S takes a backup (synchronous pool in tests)
+    assert window.backup_label.text().startswith("最近备份：20")
+    assert any(demo_ctx.register.backups_dir.glob("*.sqlite3"))
+
+
+def test_standard_shortcuts_are_bound(window):
+    assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert window.print_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Print)
+    assert not window.refresh_action.shortcut().isEmpty()
+
+
+def test_find_jumps_to_the_search_box_of_the_register(qtbot, window):
+    window.show_page("overview")
+    window.find_action.trigger()
+    assert window.current_key() == "trainees"
+    assert window.pages["trainees"].search.hasFocus() or window.focusWidget() is window.pages["trainees"].search
+
+
+def test_class_register_search_and_status_filter(qtbot, window, demo_ctx):
+    page = window.pages["classes"]
+    window.show_page("classes")
+    with demo_ctx.register.session() as s:
+        total = s.scalar(sa.select(sa.func.count(TrainingClass.id)))
+        drafts = s.scalar(sa.select(sa.func.count(TrainingClass.id)).where(TrainingClass.status == ClassStatus.DRAFT))
+        one = s.scalars(sa.select(TrainingClass).order_by(TrainingClass.id)).first()
+    assert page.proxy.rowCount() == total
+    qtbot.keyClicks(page.search, one.code)
+    page.flush_search()
+    assert visible_texts(page.view, 0) == [one.code]
+    page.search.clear()
+    page.flush_search()
+    combo = page.filters["status"]
+    combo.setCurrentIndex(combo.findData("草稿"))
+    assert page.proxy.rowCount() == drafts
+    assert set(visible_texts(page.view, page.model.column_index("status"))) == {"草稿"}
+    assert page.count_label.text() == f"{drafts} 条（共 {total} 条）"
+
+
+def test_hidden_columns_are_remembered_and_left_out_of_search(qtbot, window, demo_ctx):
+    page = window.pages["classes"]
+    column = page.model.column_index("trade")
+    page.set_column_visible(column, False)
+    page.search.setText("茶艺师")
+    page.flush_search()
+    names_with_tea = [n for n in visible_texts(page.view, 1) if "茶艺师" in n]
+    assert page.proxy.rowCount() == len(names_with_tea)  # found by the name column only
+    again = MainWindow(demo_ctx)
+    qtbot.addWidget(again)
+    assert again.pages["classes"].view.isColumnHidden(column)
+
+
+def test_exporting_the_current_view_writes_what_is_shown(qtbot, window, tmp_path):
+    page = window.pages["classes"]
+    page.filters["status"].setCurrentIndex(page.filters["status"].findData("草稿"))
+    target = page.export_view(tmp_path / "培训班.xlsx")
+    ws = openpyxl.load_workbook(target).active
+    rows = list(ws.values)
+    assert rows[0][0] == "编号" and len(rows) - 1 == page.proxy.rowCount()
+    assert {r[list(rows[0]).index("状态")] for r in rows[1:]} == {"草稿"}
+
+
+def test_double_clicking_a_class_opens_its_detail_window(qtbot, window):
+    page = window.pages["classes"]
+    index = page.proxy.index(0, 0)
+    page.view.doubleClicked.emit(index)
+    class_id = index.data(ID_ROLE)
+    detail = next(w for (_c, cid), w in ClassDetailWindow._open.items() if cid == class_id)
+    assert detail.isVisible() and detail.windowTitle().startswith(index.data())
+
+
+def test_trainee_register_searches_in_sql_and_masks_id_numbers(qtbot, window, demo_ctx):
+    page = window.pages["trainees"]
+    with demo_ctx.register.session() as s:
+        t = s.scalars(sa.select(Trainee).order_by(Trainee.id)).first()
+    qtbot.keyClicks(page.search, t.id_number[-6:])
+    page.flush_search()
+    texts = visible_texts(page.view, 1)
+    assert texts and all("*" in x for x in texts) and t.id_number not in texts
+    assert page.sql_model.total >= 1
+
+
+def test_deleting_a_trainee_from_the_register_asks_and_removes_it(qtbot, window, demo_ctx, dialogs):
+    with demo_ctx.register.transaction() as s:
+        extra = factories.trainee(s, name="待删除学员")
+        extra_id = extra.id
+    page = window.pages["trainees"]
+    page.search.setText("待删除")
+    page.flush_search()
+    page.view.setCurrentIndex(page.view.model().index(0, 0))
+    dialogs.answers = [True]
+    qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
+    assert "待删除学员" in dialogs.questions[0]
+    with demo_ctx.register.session() as s:
+        assert s.get(Trainee, extra_id) is None
+    assert page.sql_model.total == 0
+
+
+def test_deleting_an_enrolled_trainee_is_refused_with_the_reason(qtbot, window, demo_ctx, dialogs):
+    page = window.pages["trainees"]
+    with demo_ctx.register.session() as s:
+        from zunyi_trainer.models import Enrollment
+
+        enrolled = s.scalars(sa.select(Trainee).join(Enrollment)).first()
+    page.search.setText(enrolled.name)
+    page.flush_search()
+    row = next(r for r in range(page.sql_model.rowCount()) if page.sql_model.index(r, 0).data(ID_ROLE) == enrolled.id)
+    page.view.setCurrentIndex(page.sql_model.index(row, 0))
+    page._delete_current()
+    assert dialogs.questions == [] and "退学" in dialogs.infos[0]
+    with demo_ctx.register.session() as s:
+        assert s.get(Trainee, enrolled.id) is not None
+
+
+def test_a_new_venue_appears_in_the_register_after_saving(qtbot, window, demo_ctx):
+    from zunyi_trainer.gui.record_dialogs import VenueDialog
+
+    page = window.pages["facilities"].venues
+    before = page.proxy.rowCount()
+    dialog = VenueDialog(demo_ctx, parent=page)
+    qtbot.addWidget(dialog)
+    dialog.ui.name.setText("新实训室")
+    dialog.ui.seats.setValue(20)
+    assert dialog.save()
+    assert page.proxy.rowCount() == before + 1
+    with demo_ctx.register.session() as s:
+        assert s.scalars(sa.select(Venue).where(Venue.name == "新实训室")).one().seats == 20
+
+
+def test_teachers_page_flags_expiring_certificates(window, demo_ctx):
+    from zunyi_trainer.models import Qualification, Teacher
+
+    with demo_ctx.register.transaction() as s:
+        teacher = s.scalars(sa.select(Teacher).where(Teacher.active)).first()
+        for q in teacher.qualifications:
+            q.expires_on = dt.date.today() + dt.timedelta(days=10)
+        if not teacher.qualifications:
+            s.add(
+                Qualification(teacher=teacher, kind="trainer", number="X-1", expires_on=dt.date.today() + dt.timedelta(days=10))
+            )
+    demo_ctx.changed("teacher")
+    page = window.pages["teachers"]
+    page.search.setText(teacher.name)
+    page.flush_search()
+    assert visible_texts(page.view, page.model.column_index("qualification_state"))[0] == "即将到期"
+
+
+def test_every_page_shows_real_data_from_the_register(window, demo_ctx):
+    from zunyi_trainer.models import EquipmentSpend, Institution
+
+    with demo_ctx.register.session() as s:
+        school = s.scalars(sa.select(Institution)).one().name
+        classes = s.scalar(sa.select(sa.func.count(TrainingClass.id)))
+        spends = s.scalar(sa.select(sa.func.count(EquipmentSpend.id)))
+        waiting = s.scalar(sa.select(sa.func.count(TrainingClass.id)).where(TrainingClass.status == ClassStatus.SUBMITTED))
+    overview = window.pages["overview"]
+    assert overview.tiles["classes"].value.text() == str(classes)
+    assert overview.heading.text().startswith(school)
+    submission = window.pages["submission"]
+    assert submission.waiting.rowCount() == waiting
+    assert school in window.pages["settings"].institution_label.text()
+    assert window.pages["facilities"].spend.proxy.rowCount() == spends > 0
