@@ -43,7 +43,7 @@ from zunyi_trainer import idcard
 from zunyi_trainer.errors import ZunyiError
 from zunyi_trainer.gui import messages, records
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.form_dialog import FormDialog, fill_choices, fill_enum, to_qdate
+from zunyi_trainer.gui.form_dialog import FormDialog, combo_value, fill_choices, fill_enum, to_qdate
 from zunyi_trainer.gui.forms.decision_dialog_ui import Ui_DecisionDialog
 from zunyi_trainer.gui.forms.result_dialog_ui import Ui_ResultDialog
 from zunyi_trainer.gui.forms.session_dialog_ui import Ui_SessionDialog
@@ -368,7 +368,7 @@ class TimetablePatternDialog(QDialog):
             end_date=self.from_qdate(self.end.date()),
             slots=tuple(t.SLOTS[name] for name, box in self.slots.items() if box.isChecked()),
             weekdays=frozenset(i for i, box in enumerate(self.weekdays) if box.isChecked()),
-            kind=self.kind.currentData(),
+            kind=combo_value(self.kind),
             teacher_id=self.teacher.currentData(),
             venue_id=self.venue.currentData(),
             topic=self.topic.text().strip(),
@@ -1029,6 +1029,7 @@ class ClassDetailWindow(QMainWindow):
         self.ctx.runner.run(check, on_done=checked, parent=self, label=self.tr("Checking the roster…"))
 
     def show_import_report(self, report) -> None:
+        self.tabs.setCurrentWidget(self.enrolments.parentWidget())
         issues = [*report.errors, *report.warnings]
         self.import_report.setVisible(bool(issues))
         self.import_report.setRowCount(len(issues))

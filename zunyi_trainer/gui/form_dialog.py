@@ -51,10 +51,12 @@ def fill_enum(
     combo: QComboBox, enum_class: type[LabeledEnum], *, optional: bool = False, members: Iterable | None = None
 ) -> None:
     combo.clear()
+    # Qt hands a str subclass back as a plain str; remember the enum to give members back.
+    combo._enum_class = enum_class  # type: ignore[attr-defined]
     if optional:
         combo.addItem("—", None)
     for member in members if members is not None else enum_class:
-        combo.addItem(member.label, member)
+        combo.addItem(member.label, member.value)
 
 
 def fill_choices(combo: QComboBox, choices: Iterable[tuple[str, Any]], *, optional: bool = False) -> None:
@@ -63,6 +65,13 @@ def fill_choices(combo: QComboBox, choices: Iterable[tuple[str, Any]], *, option
         combo.addItem("—", None)
     for label, value in choices:
         combo.addItem(label, value)
+
+
+def combo_value(combo: QComboBox) -> Any:
+    """The chosen item's data; an enum member for combos filled by :func:`fill_enum`."""
+    value = combo.currentData()
+    enum_class = getattr(combo, "_enum_class", None)
+    return enum_class(value) if enum_class is not None and value is not None else value
 
 
 def set_combo_value(combo: QComboBox, value: Any) -> None:
@@ -122,7 +131,7 @@ class FormDialog(QDialog):
             if isinstance(w, QLineEdit):
                 out[name] = w.text()
             elif isinstance(w, QComboBox):
-                out[name] = w.currentData()
+                out[name] = combo_value(w)
             elif isinstance(w, QDateEdit):
                 out[name] = from_qdate(w.date())
             elif isinstance(w, QTimeEdit):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from zunyi_trainer import idcard
 from zunyi_trainer.gui import messages, records
 from zunyi_trainer.gui.context import AppContext
+from zunyi_trainer.gui.form_dialog import combo_value, fill_enum
 from zunyi_trainer.gui.register_page import RegisterPage
 from zunyi_trainer.gui.table_models import Column, Row, TraineeSqlModel
 from zunyi_trainer.models import (
@@ -199,9 +200,8 @@ class TraineesPage(RegisterPage):
         for key, enum_class, position in (("sex", Sex, 1), ("category", TraineeCategory, 2), ("education", Education, 3)):
             combo = QComboBox(self)
             combo.setObjectName(f"filter_{key}")
-            combo.addItem(tr("All"), None)
-            for member in enum_class:
-                combo.addItem(member.label, member)
+            fill_enum(combo, enum_class, optional=True)
+            combo.setItemText(0, tr("All"))
             combo.currentIndexChanged.connect(self._apply_filters)
             self.filters[key] = combo
             bar.insertWidget(position * 2 - 2, QLabel(self._titles()[key] + tr(":"), self))
@@ -221,7 +221,7 @@ class TraineesPage(RegisterPage):
         pass
 
     def _filter_values(self) -> dict:
-        return {key: combo.currentData() for key, combo in self.filters.items()}
+        return {key: combo_value(combo) for key, combo in self.filters.items()}
 
     def _apply_filters(self) -> None:
         self.sql_model.set_search(self.search.text(), self._filter_values())
