@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"zunyi-trainer {__version__}")
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=text("在临时文件夹中自检全部功能后退出", "check every part of the app in a temporary folder, then exit"),
+    )
+    parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help=text("数据目录（也可用环境变量 ZUNYI_TRAINER_HOME）", "data directory (or ZUNYI_TRAINER_HOME)"),
@@ -75,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from zunyi_trainer.selftest import run_self_test
+
+        return run_self_test()
     ctx = Context(args.data_dir, args.database_url)
     handler = getattr(args, "handler", None)
     if handler is None:
