@@ -385,3 +385,33 @@ def test_marking_present_in_the_register_never_lowers_the_class_rate(register) -
             assert after[e2] == before[e2]
             before = after
     assert before[e1].rate == 1.0
+
+
+def test_bulk_rows_read_back_through_the_orm_like_orm_written_ones(register, small_class) -> None:
+    """record_marks writes SQLite's stored forms by hand: the ORM must read them back exactly."""
+    _, sessions, enrollments = small_class
+    with register.session() as s:
+        sess = s.get(ClassSession, sessions[0])
+        t_in = local_instant(sess.date, sess.start_time) + dt.timedelta(minutes=2, microseconds=250)
+        t_out = local_instant(sess.date, sess.end_time)
+    with register.transaction() as s:
+        record_marks(
+            s,
+            [
+                Mark(sessions[0], enrollments[0], P, sign_in_at=t_in, sign_out_at=t_out),
+                Mark(sessions[0], enrollments[1], LEAVE, leave_reason='病假 "急诊"'),
+            ],
+            method=AttendanceMethod.TERMINAL,
+            recorded_by="杨晓梅",
+        )
+    with register.session() as s:
+        a, b = s.scalars(sa.select(Attendance).order_by(Attendance.enrollment_id)).all()
+        assert (a.sign_in_at, a.sign_out_at, a.status, a.method) == (t_in, t_out, P, AttendanceMethod.TERMINAL)
+        assert a.uuid.version == 4 and a.recorded_at.tzinfo is not None and a.is_correction is False
+        assert (b.status, b.leave_reason, b.sign_in_at) == (LEAVE, '病假 "急诊"', None)
+        events = {e.record_key: e for e in s.scalars(sa.select(AuditEvent).where(AuditEvent.table_name == "attendance"))}
+        snap = json.loads(events[str(b.uuid)].changes)
+        assert snap["leave_reason"] == '病假 "急诊"' and snap["recorded_by"] == "杨晓梅"
+        for ev in events.values():
+            assert audit.canonical_json(json.loads(ev.changes)) == ev.changes
+        assert json.loads(events[str(a.uuid)].changes)["sign_in_at"] == t_in.astimezone(dt.UTC).isoformat()
