@@ -38,11 +38,21 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
         log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     box = QMessageBox(QMessageBox.Icon.Warning, title or tr("Could not complete"), error_sentence(exc), parent=parent)
     box.setObjectName("errorDialog")
-    box.open() if _non_blocking else box.exec()
+    _show(box)
 
 
 # Tests set this so that dialogs do not block (they then find the box among the top-level widgets).
 _non_blocking = False
+_shown: list[QMessageBox] = []  # non-blocking boxes without a parent, kept alive until closed
+
+
+def _show(box: QMessageBox) -> None:
+    if not _non_blocking:
+        box.exec()
+        return
+    _shown.append(box)
+    box.finished.connect(lambda _result: _shown.remove(box) if box in _shown else None)
+    box.open()
 
 
 def set_non_blocking(value: bool) -> None:
@@ -64,7 +74,7 @@ def confirm(parent: QWidget | None, title: str, question: str, *, destructive: b
 def inform(parent: QWidget | None, title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=parent)
     box.setObjectName("infoDialog")
-    box.open() if _non_blocking else box.exec()
+    _show(box)
 
 
 def install_excepthook() -> None:
