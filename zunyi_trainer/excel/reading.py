@@ -23,7 +23,9 @@ import hashlib
 import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -51,6 +53,19 @@ _BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 3
 _BUILTIN_TIME_ONLY = frozenset({18, 19, 20, 21, 45, 46, 47})
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# What a damaged zip or XML part raises from deep inside zipfile, zlib and the XML parser.
+_DAMAGE = (
+    zlib.error,
+    zipfile.BadZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,
+    KeyError,
+    IndexError,
+)
 _EXCEL_EPOCH_1904 = dt.datetime(1904, 1, 1)
 
 
@@ -180,7 +195,10 @@ def read_table(
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff_kind(path, data[:4096])
     if kind == "zip":
-        sheets = _read_xlsx(path, data, max_rows=max_rows, max_columns=max_columns)
+        try:
+            sheets = _read_xlsx(path, data, max_rows=max_rows, max_columns=max_columns)
+        except _DAMAGE as exc:  # a part that does not inflate, a bad CRC, a cut stream
+            raise _damaged(path, f"{type(exc).__name__}: {exc}") from None
         return TableFile(path, "xlsx", digest, sheets)
     if kind == "ole":
         if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
