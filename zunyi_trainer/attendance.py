@@ -17,7 +17,7 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -92,6 +92,9 @@ def derive_status(
     return AttendanceStatus.PRESENT
 
 
+_FULL_SHARE = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
+
 def attended_share(
     status: AttendanceStatus,
     session_start: dt.datetime,
@@ -99,11 +102,11 @@ def attended_share(
     sign_in_at: dt.datetime | None,
     sign_out_at: dt.datetime | None,
 ) -> float:
-    """The share (0..1) of a session's 课时 a mark counts."""
-    status = AttendanceStatus(status)
-    if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+    """The share (0..1) of a session's 课时 a mark counts. ``status`` is an AttendanceStatus or
+    its stored value (the enum is a str, so both compare alike)."""
+    if status in _FULL_SHARE:
         return 1.0
-    if status is not AttendanceStatus.EARLY_LEAVE:
+    if status != AttendanceStatus.EARLY_LEAVE:
         return 0.0
     length = (session_end - session_start).total_seconds()
     if sign_out_at is None or length <= 0:
@@ -569,11 +572,10 @@ class SessionSlot:
     periods: int
 
 
-@dataclasses.dataclass(frozen=True)
-class RecordedMark:
-    """What a rate needs of a recorded mark."""
+class RecordedMark(NamedTuple):
+    """What a rate needs of a recorded mark (a tuple: a class's rates read thousands)."""
 
-    status: AttendanceStatus
+    status: str  # an AttendanceStatus or its value
     sign_in_at: dt.datetime | None = None
     sign_out_at: dt.datetime | None = None
 
@@ -635,14 +637,20 @@ def class_rates(
         sa.select(enr_t.c.id, enr_t.c.enrolled_on, enr_t.c.withdrawn_on).where(enr_t.c.class_id == training_class.id)
     ).all()
     marks: dict[int, dict[int, RecordedMark]] = {e.id: {} for e in enrollments}
-    for row in session.execute(
-        sa.select(att_t.c.session_id, att_t.c.enrollment_id, att_t.c.status, att_t.c.sign_in_at, att_t.c.sign_out_at)
-        .join(sess_t, sess_t.c.id == att_t.c.session_id)
-        .where(sess_t.c.class_id == training_class.id)
-    ):
-        marks.setdefault(row.enrollment_id, {})[row.session_id] = RecordedMark(
-            AttendanceStatus(row.status), row.sign_in_at, row.sign_out_at
+    in_class = sa.select(sess_t.c.id).where(sess_t.c.class_id == training_class.id).scalar_subquery()
+    # Statuses as their stored text (no enum processing per row); times only where they matter.
+    for session_id, enrollment_id, status in session.execute(
+        sa.select(att_t.c.session_id, att_t.c.enrollment_id, sa.type_coerce(att_t.c.status, sa.String)).where(
+            att_t.c.session_id.in_(in_class)
         )
+    ).all():
+        marks.setdefault(enrollment_id, {})[session_id] = RecordedMark(status)
+    for row in session.execute(
+        sa.select(att_t.c.session_id, att_t.c.enrollment_id, att_t.c.sign_in_at, att_t.c.sign_out_at).where(
+            att_t.c.session_id.in_(in_class), att_t.c.status == AttendanceStatus.EARLY_LEAVE
+        )
+    ).all():
+        marks[row.enrollment_id][row.session_id] = RecordedMark(AttendanceStatus.EARLY_LEAVE, row.sign_in_at, row.sign_out_at)
     return {
         e.id: trainee_rate(
             e.id,
