@@ -223,3 +223,38 @@ def test_every_page_shows_real_data_from_the_register(window, demo_ctx):
     assert submission.waiting.rowCount() == waiting
     assert school in window.pages["settings"].institution_label.text()
     assert window.pages["facilities"].spend.proxy.rowCount() == spends > 0
+
+
+class HeldPool:
+    """A pool that runs its tasks only when the test says so, in any order."""
+
+    def __init__(self) -> None:
+        self.waiting = []
+
+    def start(self, runnable) -> None:
+        self.waiting.append(runnable)
+
+    def waitForDone(self, msecs: int = -1) -> bool:
+        return True
+
+
+def test_trainee_search_runs_off_the_ui_thread_and_drops_a_stale_result(qtbot, demo_ctx):
+    from zunyi_trainer.gui.register_pages import TraineesPage
+    from zunyi_trainer.gui.tasks import TaskRunner
+
+    pool = HeldPool()
+    demo_ctx.runner = TaskRunner(pool=pool, write_pool=pool)
+    page = TraineesPage(demo_ctx)
+    qtbot.addWidget(page)
+    pool.waiting.pop().run()  # the first load
+    everyone = page.sql_model.total
+    page.search.setText("石")
+    page.flush_search()
+    page.search.setText("zzz-no-such-trainee")
+    page.flush_search()
+    assert page.sql_model.total == everyone  # typing did not wait for the query
+    newer, older = pool.waiting.pop(), pool.waiting.pop()
+    newer.run()
+    assert page.sql_model.total == 0
+    older.run()  # arrives late: ignored
+    assert page.sql_model.total == 0 and page.sql_model.rowCount() == 0

@@ -214,8 +214,7 @@ class TraineesPage(RegisterPage):
         pass
 
     def reload(self) -> None:
-        self.sql_model.reload()
-        self._update_count()
+        self._apply_search()
 
     def _refresh_filter_options(self) -> None:
         pass
@@ -224,12 +223,21 @@ class TraineesPage(RegisterPage):
         return {key: combo_value(combo) for key, combo in self.filters.items()}
 
     def _apply_filters(self) -> None:
-        self.sql_model.set_search(self.search.text(), self._filter_values())
-        self._update_count()
+        self._apply_search()
 
     def _apply_search(self) -> None:
-        self.sql_model.set_search(self.search.text(), self._filter_values())
-        self._update_count()
+        """Search on a worker thread, so typing never waits for a scan of 100,000 rows; a result
+        that arrives after a newer keystroke is dropped."""
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
+        needle, filters = self.sql_model.search_terms(self.search.text(), self._filter_values())
+
+        def show(result) -> None:
+            if generation == self._generation:
+                self.sql_model.apply(result)
+                self._update_count()
+
+        self.ctx.runner.run(lambda _task: self.sql_model.query(needle, filters), on_done=show, parent=self)
 
     def _update_count(self) -> None:
         self.count_label.setText(

@@ -234,20 +234,35 @@ class TraineeSqlModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self.rows = []
-        self._exhausted = False
+        self.apply(self.query(self._needle, self._filters))
+
+    def query(self, needle: str, filters: dict[str, Any]) -> tuple[str, dict[str, Any], int, list[tuple]]:
+        """Run the search: the count and the first page. Touches no Qt object, so the page can run
+        it on a worker thread while the user goes on typing."""
         with self._connect() as conn:
-            base = trainee_query(self._needle, self._filters)
-            self.total = conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
-            self.rows = self._page(conn, 0)
-        self._exhausted = len(self.rows) >= self.total
+            base = trainee_query(needle, filters)
+            total = conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
+            rows = self._page(conn, 0, needle, filters)
+        return needle, filters, total, rows
+
+    def apply(self, result: tuple[str, dict[str, Any], int, list[tuple]]) -> None:
+        """Show the result of :meth:`query` (on the UI thread)."""
+        needle, filters, total, rows = result
+        self.beginResetModel()
+        self._needle, self._filters, self.total, self.rows = needle, filters, total, rows
+        self._exhausted = len(rows) >= total
         self.endResetModel()
 
-    def _page(self, conn: sa.Connection, offset: int) -> list[tuple]:
+    def search_terms(self, needle: str, filters: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        return needle, {k: v for k, v in (filters if filters is not None else self._filters).items() if v}
+
+    def _page(
+        self, conn: sa.Connection, offset: int, needle: str | None = None, filters: dict[str, Any] | None = None
+    ) -> list[tuple]:
         key, descending = self._order
         column = _SORTABLE[key]
-        q = trainee_query(self._needle, self._filters).order_by(column.desc() if descending else column, Trainee.id)
+        q = trainee_query(self._needle if needle is None else needle, self._filters if filters is None else filters)
+        q = q.order_by(column.desc() if descending else column, Trainee.id)
         return [tuple(r) for r in conn.execute(q.limit(self.PAGE).offset(offset))]
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:
