@@ -205,9 +205,9 @@ def _changed_keys(session: Session, after: int, through: int) -> dict[str, set[s
     return changed
 
 
-def _formatters(spec: TableSpec) -> list[tuple[str, Callable[[Any], Any]]]:
-    """How each JSON value is shown in the workbook: Chinese labels, yuan, plain text."""
-    out: list[tuple[str, Callable[[Any], Any]]] = []
+def _formatters(spec: TableSpec) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """How each JSON value is shown in the workbook: Chinese labels, yuan, as it is (None)."""
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
     for col in columns(spec):
         source = spec.table.c[col.source]
         enum_class = getattr(source.type, "enum_class", None)
@@ -217,11 +217,11 @@ def _formatters(spec: TableSpec) -> list[tuple[str, Callable[[Any], Any]]]:
         elif col.key.endswith("_fen"):
             out.append((col.key, lambda v: None if v is None else v / 100))
         else:
-            out.append((col.key, lambda v: v))
+            out.append((col.key, None))
     if spec.name == "institution":
         out.append(("trade_codes", lambda v: " ".join(v or [])))
     if spec.name == "attachments":
-        out.append(("file", lambda v: v))
+        out.append(("file", None))
     return out
 
 
@@ -314,8 +314,8 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
                         attachment_rows.append(rec)
                     elif spec.name == "classes":
                         class_uuids.append(rec["uuid"])
-                    buf.append(json.dumps(rec, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-                    sheet.add_row([fmt(rec.get(k)) for k, fmt in fmts])
+                    buf.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+                    sheet.add_row([rec.get(k) if fmt is None else fmt(rec.get(k)) for k, fmt in fmts])
                     if not full:
                         seen.add(rec["uuid"])
                     n += 1

@@ -41,6 +41,7 @@ from zunyi_trainer.models import (
     Venue,
     institution_trade,
 )
+from zunyi_trainer.models.base import ExactDecimal, UTCDateTime
 
 # Columns the register keeps for itself: the local key.
 _SKIPPED = {"id"}
@@ -148,12 +149,40 @@ def _table(table_name: str) -> sa.Table:
     return Base.metadata.tables[table_name]
 
 
+def _value_converter(col: sa.Column) -> Callable[[Any], Any] | None:
+    """How a column's Python value becomes JSON, chosen once per column (None: as it is)."""
+    if isinstance(col.type, UTCDateTime):
+        # Instants come back aware in UTC (models.base.UTCDateTime), so isoformat() is already UTC.
+        return lambda v: None if v is None else v.isoformat()
+    if isinstance(col.type, ExactDecimal):
+        return lambda v: None if v is None else str(v)
+    try:
+        python_type = col.type.python_type
+    except NotImplementedError:
+        return _scalar
+    if python_type in (str, int, bool):
+        return None
+    if issubclass(python_type, enum.Enum):
+        return lambda v: None if v is None else v.value
+    if python_type is dt.datetime:
+        return lambda v: None if v is None else v.astimezone(dt.UTC).isoformat()
+    if python_type in (dt.date, dt.time):
+        return lambda v: None if v is None else v.isoformat()
+    if python_type in (uuid.UUID, decimal.Decimal):
+        return lambda v: None if v is None else str(v)
+    return _scalar
+
+
 def row_converter(spec: TableSpec, lookups: Lookups) -> Callable[[sa.Row], dict[str, Any]]:
     """A function turning a row of ``spec.table`` into the dict written as one JSON line."""
-    cols = columns(spec)
     plan = []
-    for c in cols:
-        plan.append((c.key, c.source, lookups.get(c.lookup) if c.lookup else None))
+    # Keys in sorted order, so that lines need no sort_keys when dumped ("_op" sorts first).
+    for c in sorted(columns(spec), key=lambda c: c.key):
+        if c.lookup:
+            mapping = lookups.get(c.lookup)
+            plan.append((c.key, c.source, lambda v, m=mapping: None if v is None else m.get(v)))
+        else:
+            plan.append((c.key, c.source, _value_converter(spec.table.c[c.source])))
 
     trades_by_inst: dict[int, list[str]] | None = None
     if spec.model is Institution:
@@ -167,12 +196,9 @@ def row_converter(spec: TableSpec, lookups: Lookups) -> Callable[[sa.Row], dict[
     def convert(row: sa.Row) -> dict[str, Any]:
         m = row._mapping
         out: dict[str, Any] = {OP_KEY: UPSERT}
-        for key, source, mapping in plan:
+        for key, source, conv in plan:
             value = m[source]
-            if mapping is not None:
-                out[key] = None if value is None else mapping.get(value)
-            else:
-                out[key] = _scalar(value)
+            out[key] = value if conv is None else conv(value)
         if trades_by_inst is not None:
             out["trade_codes"] = sorted(trades_by_inst.get(m["id"], []))
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Sequence
 from typing import IO, Any
@@ -71,13 +72,17 @@ def column_letter(index: int) -> str:
     return letters
 
 
+# XML 1.0 cannot carry most control characters; a stray one must not make the file unreadable.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>]")
+
+
 def _clean(text: str) -> str:
-    # XML 1.0 cannot carry most control characters; a stray one must not make the file unreadable.
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
-        text = "".join(ch if ord(ch) >= 32 or ch in "\t\n\r" else " " for ch in text)
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
-    return escape(text)
+    if not _SPECIAL.search(text):
+        return text
+    return escape(_CONTROL.sub(" ", text))
 
 
 class SheetWriter:
@@ -108,22 +113,25 @@ class SheetWriter:
         self.rows = 1
 
     def add_row(self, values: Sequence[Any]) -> None:
+        """One row; cells carry no reference, so every column is written, empty ones as ``<c/>``."""
         if self.rows >= MAX_ROWS:
             self._close_part()
             self._open_part()
         self.rows += 1
-        r = str(self.rows)
         cells = []
-        for col, value in zip(self.letters, values, strict=True):
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                cells.append(f'<c r="{col}{r}" t="inlineStr"><is><t>{"是" if value else "否"}</t></is></c>')
-            elif isinstance(value, int | float):
-                cells.append(f'<c r="{col}{r}"><v>{value}</v></c>')
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                cells.append(f'<c t="inlineStr"><is><t xml:space="preserve">{_clean(value)}</t></is></c>' if value else "<c/>")
+            elif value is None:
+                cells.append("<c/>")
+            elif kind is bool:
+                cells.append(f'<c t="inlineStr"><is><t>{"是" if value else "否"}</t></is></c>')
+            elif kind is int or kind is float:
+                cells.append(f"<c><v>{value}</v></c>")
             else:
-                cells.append(f'<c r="{col}{r}" t="inlineStr"><is><t xml:space="preserve">{_clean(str(value))}</t></is></c>')
-        self._buffer.append(f'<row r="{r}">{"".join(cells)}</row>')
+                cells.append(f'<c t="inlineStr"><is><t xml:space="preserve">{_clean(str(value))}</t></is></c>')
+        self._buffer.append(f'<row r="{self.rows}">{"".join(cells)}</row>')
         if len(self._buffer) >= 500:
             self._flush()
 
