@@ -122,8 +122,18 @@ def document_set_digest(attachments: Sequence[Attachment], audit_head: str) -> s
     return hashlib.sha256("".join(line + "\n" for line in lines).encode("utf-8")).hexdigest()
 
 
-def class_audit_events(session, cls: TrainingClass) -> list[AuditEvent]:
-    return list(session.scalars(sa.select(AuditEvent).where(AuditEvent.class_uuid == cls.uuid).order_by(AuditEvent.id)))
+def class_audit_events(session, cls: TrainingClass) -> list[Any]:
+    """The class's audit events as read-only rows (an archive may read tens of thousands)."""
+    cols = (
+        AuditEvent.id,
+        AuditEvent.at,
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.table_name,
+        AuditEvent.changes,
+        AuditEvent.hash,
+    )
+    return list(session.execute(sa.select(*cols).where(AuditEvent.class_uuid == cls.uuid).order_by(AuditEvent.id)))
 
 
 def changes_after_approval(session, cls: TrainingClass, events: Sequence[AuditEvent]) -> list[AuditEvent]:
@@ -346,6 +356,7 @@ def _detail(cls: TrainingClass, marks: dict, styles: Styles) -> list:
     widths = [10 * mm, 18 * mm, 34 * mm, 14 * mm, 18 * mm, 18 * mm, 22 * mm]
     widths.append(w - sum(widths))
     names = {e.id: e.trainee for e in cls.enrollments}
+    masked = {e.id: idcard.mask(e.trainee.id_number) for e in cls.enrollments}
     out: list = []
     fonts = styles.fonts
     for k, sess in enumerate(cls.sessions, 1):
@@ -370,7 +381,7 @@ def _detail(cls: TrainingClass, marks: dict, styles: Styles) -> list:
                 [
                     str(i),
                     names[e.id].name,
-                    idcard.mask(names[e.id].id_number),
+                    masked[e.id],
                     STATUS_SHORT.get(m.status, m.status.zh),
                     format_local(m.sign_in_at, "%H:%M:%S"),
                     format_local(m.sign_out_at, "%H:%M:%S"),
@@ -400,7 +411,8 @@ def _detail(cls: TrainingClass, marks: dict, styles: Styles) -> list:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ],
         )
-        out += [table, gap(3)]
+        table.spaceAfter = 3 * mm
+        out.append(table)
     if not cls.sessions:
         out.append(para("本班没有课程安排。", styles.body))
     return out

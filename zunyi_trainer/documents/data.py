@@ -117,19 +117,37 @@ def threshold(settings: Any | None) -> float:
     return float(getattr(settings, "attendance_threshold", 0.8))
 
 
-def attendance_by_session(session: Session, cls: TrainingClass) -> dict[int, dict[int, Attendance]]:
-    """session id → enrollment id → mark, in one query."""
-    rows = session.scalars(
-        sa.select(Attendance).join(ClassSession, Attendance.session_id == ClassSession.id).where(ClassSession.class_id == cls.id)
-    ).all()
-    out: dict[int, dict[int, Attendance]] = {}
+_MARK_COLUMNS = (
+    Attendance.session_id,
+    Attendance.enrollment_id,
+    Attendance.status,
+    Attendance.sign_in_at,
+    Attendance.sign_out_at,
+    Attendance.method,
+    Attendance.is_correction,
+    Attendance.correction_reason,
+    Attendance.leave_reason,
+)
+
+
+def attendance_by_session(session: Session, cls: TrainingClass) -> dict[int, dict[int, Any]]:
+    """session id → enrollment id → mark (a read-only row with the Attendance columns printed).
+
+    Rows, not ORM objects: an archive reads thousands of marks and changes none of them.
+    """
+    rows = session.execute(
+        sa.select(*_MARK_COLUMNS)
+        .join(ClassSession, Attendance.session_id == ClassSession.id)
+        .where(ClassSession.class_id == cls.id)
+    )
+    out: dict[int, dict[int, Any]] = {}
     for a in rows:
         out.setdefault(a.session_id, {})[a.enrollment_id] = a
     return out
 
 
 def class_rates(
-    session: Session, cls: TrainingClass, settings: Any | None, marks: dict[int, dict[int, Attendance]] | None = None
+    session: Session, cls: TrainingClass, settings: Any | None, marks: dict[int, dict[int, Any]] | None = None
 ) -> dict[int, Rate]:
     """enrollment id → attendance rate by 课时 (the rules module's, when present)."""
     mod = _optional("zunyi_trainer.attendance")

@@ -144,7 +144,7 @@ def build_equipment_report(
         )
     rows.append(["合计", "", "", "", "", "", yuan(fig.spent_fen).replace(" 元", ""), f"{len(spends)} 笔"])
     n = len(rows)
-    widths = [9 * mm, 19 * mm, 10 * mm, 0, 26 * mm, 24 * mm, 22 * mm, 34 * mm]
+    widths = [9 * mm, 19 * mm, 10 * mm, 0, 24 * mm, 34 * mm, 20 * mm, 30 * mm]
     widths[3] = w - sum(widths)
     table = data_table(
         ["序号", "日期", "类别", "设备及内容", "供应商", "发票号", "金额（元）", "凭证（发票扫描件）"],
