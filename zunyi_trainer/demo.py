@@ -148,6 +148,7 @@ class DemoBuilder:
         self.progress = progress or (lambda done, total: None)
         self.today = today_local()
         self.used_ids: set[str] = set()
+        self.busy: dict[int, list[tuple[dt.date, dt.date]]] = {}  # trainee id -> class date ranges
 
     # -- people --------------------------------------------------------------------------------
     def id_number(self, birth: dt.date) -> str:
@@ -494,7 +495,11 @@ class DemoBuilder:
                 venue=theory_room if kind is SessionKind.THEORY else self.venues[practice_room],
             )
             c.sessions.append(sess)
-        chosen = rng.sample(pool, min(size, len(pool)))
+        # A subsidised trainee is never in two classes whose dates overlap (the checks block that).
+        free = [t for t in pool if not any(a <= days[-1] and start <= b for a, b in self.busy.get(t.id, ()))]
+        chosen = rng.sample(free, min(size, len(free)))
+        for t in chosen:
+            self.busy.setdefault(t.id, []).append((start, days[-1]))
         for t in chosen:
             c.enrollments.append(Enrollment(trainee=t, enrolled_on=start - dt.timedelta(days=rng.randrange(3, 20))))
         self.advance(s, c, plan)
