@@ -245,14 +245,14 @@ def _add_sheet(wb: Workbook, spec: SheetSpec, progress: Progress | None) -> None
 def write_workbook(path: Path | str, sheets: Sequence[SheetSpec], *, progress: Progress | None = None) -> Path:
     """Write the sheets to ``path`` (through a temporary file, so a failure leaves no half file)."""
     path = Path(path)
+    check_suffix(path)  # before the write-only sheets open their temporary files
     wb = Workbook(write_only=True)
     for spec in sheets:
         _add_sheet(wb, spec, progress)
     return save_atomically(wb, path)
 
 
-def save_atomically(wb: Workbook, path: Path) -> Path:
-    path = Path(path)
+def check_suffix(path: Path) -> None:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise ZunyiError(
             "导出文件的扩展名应为 .xlsx（现在是“{name}”）。",
@@ -260,6 +260,11 @@ def save_atomically(wb: Workbook, path: Path) -> Path:
             code="export.suffix",
             name=path.name,
         )
+
+
+def save_atomically(wb: Workbook, path: Path) -> Path:
+    path = Path(path)
+    check_suffix(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=path.parent)
