@@ -130,3 +130,31 @@ def test_timetable_prints_totals(capsys, demo_dir, classes) -> None:
 def test_changes_after_approval_command(capsys, demo_dir, classes) -> None:
     code, out, _ = cli(capsys, demo_dir, "class", "changes", classes["007"]["code"], "--json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_rates_json_has_every_trainee_between_0_and_1(capsys, demo_dir, classes) -> None:
+    code, out, _ = cli(capsys, demo_dir, "class", "rates", classes["002"]["code"], "--json")
+    data = json.loads(out)
+    assert code == 0 and data["threshold"] == 0.8
+    assert len(data["trainees"]) == 30
+    assert all(0 <= r["rate"] <= 1 for r in data["trainees"])
+    assert any(not r["eligible"] for r in data["trainees"])  # the demo plants weak attenders
+    assert all("*" in r["id_number"] for r in data["trainees"])
+
+
+def test_subsidy_apply_writes_the_amounts(capsys, demo_dir, classes) -> None:
+    target = classes["002"]["code"]
+    code, out, _ = cli(capsys, demo_dir, "class", "subsidy", target, "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["total_fen"] == summary["eligible"] * summary["standard_fen"]
+    code, out, _ = cli(capsys, demo_dir, "class", "subsidy", target, "--apply")
+    assert code == 0 and "已写入" in out
+    reg = open_register(demo_dir)
+    with reg.session() as s:
+        import sqlalchemy as sa
+
+        from zunyi_trainer.models import Enrollment, TrainingClass
+
+        written = s.scalar(sa.select(sa.func.sum(Enrollment.subsidy_fen)).join(TrainingClass).where(TrainingClass.code == target))
+    reg.close()
+    assert written == summary["total_fen"]

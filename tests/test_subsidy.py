@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 
 import factories
 import pytest
 import sqlalchemy as sa
 
 from zunyi_trainer.attendance import Mark, record_marks
+from zunyi_trainer.errors import ValidationError
 from zunyi_trainer.models import (
     AttendanceStatus,
     AuditEvent,
+    CertificateType,
     ClassStatus,
     EnrollmentResult,
     Funding,
 )
 from zunyi_trainer.settings import DEFAULTS
-from zunyi_trainer.subsidy import apply_subsidy, class_subsidy, reason_text, year_subsidy
+from zunyi_trainer.subsidy import apply_subsidy, class_subsidy, reason_text, record_result, year_subsidy
 
 AFTER = dt.date(2026, 12, 31)
 
@@ -131,3 +134,52 @@ def test_year_sums_the_classes_that_ended_in_it(s) -> None:
     assert [c.class_code for c in year.classes] == [a.code, b.code]
     assert draft.code not in [c.class_code for c in year.classes]
     assert (year.eligible_count, year.total_fen) == (5, 5 * 1_500_00)
+
+
+def test_a_result_with_its_certificate_is_recorded(s) -> None:
+    c = finished_class(s, trainees=1)
+    e = c.enrollments[0]
+    record_result(
+        s,
+        e,
+        "passed",
+        score="86.5",
+        exam_date=dt.date(2026, 3, 15),
+        certificate_type=CertificateType.SKILL_LEVEL,
+        certificate_no=" 2026520001 ",
+        certificate_issued_on=dt.date(2026, 4, 1),
+    )
+    assert (e.result, e.score, e.certificate_no, e.certificate_type) == (
+        EnrollmentResult.PASSED,
+        decimal.Decimal("86.5"),
+        "2026520001",
+        CertificateType.SKILL_LEVEL,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"result": "failed", "certificate_no": "X1"}, "result.certificate_without_pass"),
+        ({"result": "passed", "score": 120}, "result.score"),
+        ({"result": "passed", "score": "八十"}, "result.score"),
+        ({"result": "absent", "score": 0}, "result.absent_score"),
+        ({"result": "passed", "exam_date": dt.date(2026, 1, 1)}, "result.exam_date"),
+        (
+            {
+                "result": "passed",
+                "exam_date": dt.date(2026, 3, 15),
+                "certificate_no": "X",
+                "certificate_issued_on": dt.date(2026, 3, 1),
+            },
+            "result.certificate_date",
+        ),
+    ],
+)
+def test_a_result_that_makes_no_sense_is_refused(s, kwargs, code) -> None:
+    c = finished_class(s, trainees=1)
+    result = kwargs.pop("result")
+    with pytest.raises(ValidationError) as info:
+        record_result(s, c.enrollments[0], result, **kwargs)
+    assert info.value.code == code
+    assert c.enrollments[0].trainee.name in info.value.message() or "日期" in info.value.message()

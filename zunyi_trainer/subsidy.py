@@ -1,4 +1,5 @@
-"""Training subsidy (补贴) of a class: eligible trainees × the class's standard.
+"""Results, certificates and the training subsidy (补贴) of a class: eligible trainees × the
+class's standard.
 
 A trainee is eligible when the class is government-subsidised, their enrolment is subsidised and
 not withdrawn, their attendance by hours reaches the threshold, they passed the assessment, and
@@ -10,14 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from zunyi_trainer.attendance import TraineeRate, class_rates
+from zunyi_trainer.errors import ValidationError
 from zunyi_trainer.i18n import text
 from zunyi_trainer.models import (
+    CertificateType,
     ClassStatus,
     Enrollment,
     EnrollmentResult,
@@ -214,3 +218,90 @@ def year_subsidy(session: Session, institution: Institution, year: int, settings
         .order_by(TrainingClass.end_date, TrainingClass.code)
     ).all()
     return YearSubsidy(year, tuple(class_subsidy(session, c, settings, as_of=c.end_date) for c in classes))
+
+
+# --- results and certificates ------------------------------------------------------------------
+
+
+def record_result(
+    session: Session,
+    enrollment: Enrollment,
+    result: EnrollmentResult | str,
+    *,
+    score: decimal.Decimal | int | str | None = None,
+    exam_date: dt.date | None = None,
+    certificate_type: CertificateType | str | None = None,
+    certificate_no: str = "",
+    certificate_issued_on: dt.date | None = None,
+) -> Enrollment:
+    """Record a trainee's assessment (合格/不合格/缺考, score, exam date) and certificate (for
+    证书直补). A certificate goes with a pass; dates follow each other. Audited like any edit."""
+    result = EnrollmentResult(result)
+    cls = enrollment.training_class
+    who = enrollment.trainee.name
+    if score is not None and score != "":
+        try:
+            score = decimal.Decimal(str(score))
+        except decimal.InvalidOperation:
+            raise ValidationError(
+                "学员 {who} 的成绩“{score}”不是数字。",
+                "The score “{score}” of {who} is not a number.",
+                field="score",
+                code="result.score",
+                who=who,
+                score=score,
+            ) from None
+        if not 0 <= score <= 100:
+            raise ValidationError(
+                "学员 {who} 的成绩 {score} 不在 0–100 之间。",
+                "The score {score} of {who} is outside 0–100.",
+                field="score",
+                code="result.score",
+                who=who,
+                score=score,
+            )
+    else:
+        score = None
+    if result is EnrollmentResult.ABSENT and score is not None:
+        raise ValidationError(
+            "学员 {who} 缺考，不应有成绩。",
+            "{who} was absent from the exam and has no score.",
+            field="score",
+            code="result.absent_score",
+            who=who,
+        )
+    if exam_date is not None and exam_date < cls.start_date:
+        raise ValidationError(
+            "考核日期 {day} 早于开班日期 {start}。",
+            "The exam date {day} is before the class starts ({start}).",
+            field="exam_date",
+            code="result.exam_date",
+            day=exam_date.isoformat(),
+            start=cls.start_date.isoformat(),
+        )
+    certificate_no = certificate_no.strip()
+    if (certificate_type or certificate_no) and result is not EnrollmentResult.PASSED:
+        raise ValidationError(
+            "学员 {who} 未考核合格，不能登记证书。",
+            "{who} did not pass, so no certificate can be recorded.",
+            field="certificate_no",
+            code="result.certificate_without_pass",
+            who=who,
+        )
+    if certificate_issued_on is not None and exam_date is not None and certificate_issued_on < exam_date:
+        raise ValidationError(
+            "证书发证日期 {issued} 早于考核日期 {exam}。",
+            "The certificate's issue date {issued} is before the exam ({exam}).",
+            field="certificate_issued_on",
+            code="result.certificate_date",
+            issued=certificate_issued_on.isoformat(),
+            exam=exam_date.isoformat(),
+        )
+    enrollment.result = result
+    enrollment.score = score
+    enrollment.exam_date = exam_date
+    enrollment.certificate_type = CertificateType(certificate_type) if certificate_type else None
+    enrollment.certificate_no = certificate_no
+    enrollment.certificate_issued_on = certificate_issued_on
+    session.flush()
+    return enrollment

@@ -130,6 +130,18 @@ def add_lifecycle_commands(csub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_timetable)
 
+    p = csub.add_parser("rates", help=text("学员出勤率（按课时）", "trainees' attendance rates by hours"))
+    class_arg(p)
+    p.add_argument("--as-of", type=_date, default=None, help=text("截至日期（默认今天）", "as of this date (default today)"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_rates)
+
+    p = csub.add_parser("subsidy", help=text("培训补贴测算", "the class's subsidy"))
+    class_arg(p)
+    p.add_argument("--apply", action="store_true", help=text("把测算结果写入各学员", "write each trainee's amount"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_subsidy)
+
     p = csub.add_parser("changes", help=text("批准后的改动", "changes made after the approval"))
     class_arg(p)
     p.add_argument("--json", action="store_true")
@@ -284,6 +296,81 @@ def cmd_timetable(args: argparse.Namespace, ctx: Context) -> int:
             practice=sums.practice_periods,
             share=sums.practice_share,
             hours=round(sums.hours, 1),
+        )
+    )
+    return 0
+
+
+def cmd_rates(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer.attendance import class_rates, overall_rate
+    from zunyi_trainer.cli.check_commands import find_class
+    from zunyi_trainer.idcard import mask
+    from zunyi_trainer.settings import load_settings
+
+    reg = ctx.register(create=False)
+    with reg.session() as s:
+        cls = find_class(s, args.class_ref)
+        settings = load_settings(s)
+        rates = class_rates(s, cls, settings, as_of=args.as_of)
+        names = {e.id: (e.trainee.name, mask(e.trainee.id_number)) for e in cls.enrollments}
+        rows = [
+            {
+                "enrollment_id": eid,
+                "trainee": names[eid][0],
+                "id_number": names[eid][1],
+                "attended_periods": round(r.attended_periods, 2),
+                "counted_periods": r.counted_periods,
+                "rate": round(r.rate, 4),
+                "eligible": r.eligible,
+            }
+            for eid, r in rates.items()
+        ]
+        total = overall_rate(rates.values())
+    if args.json:
+        ctx.json({"class": cls.code, "threshold": settings.attendance_threshold, "class_rate": round(total, 4), "trainees": rows})
+        return 0
+    for r in rows:
+        mark = "" if r["eligible"] else text("  未达标", "  below")
+        ctx.out(f"{r['trainee']:<6} {r['id_number']}  {r['attended_periods']:g}/{r['counted_periods']}  {r['rate']:.1%}{mark}")
+    ctx.out(
+        text(
+            "全班出勤率 {rate:.1%}，补贴门槛 {t:.0%}，{n} 人未达标。",
+            "Class rate {rate:.1%}; threshold {t:.0%}; {n} below it.",
+            rate=total,
+            t=settings.attendance_threshold,
+            n=sum(1 for r in rows if not r["eligible"]),
+        )
+    )
+    return 0
+
+
+def cmd_subsidy(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer.cli.check_commands import find_class
+    from zunyi_trainer.settings import load_settings
+    from zunyi_trainer.subsidy import apply_subsidy, class_subsidy, reason_text
+
+    reg = ctx.register(create=False)
+    with reg.transaction() as s:
+        cls = find_class(s, args.class_ref)
+        settings = load_settings(s)
+        summary = (apply_subsidy if args.apply else class_subsidy)(s, cls, settings)
+        data = summary.to_dict()
+    if args.json:
+        ctx.json(data)
+        return 0
+    for r in data["rows"]:
+        why = "、".join(reason_text(c) for c in r["reasons"]) if r["reasons"] else ""
+        ctx.out(f"{r['trainee']:<6} {r['rate']:.1%}  {r['amount_fen'] / 100:>9,.2f}  {why}")
+    ctx.out(
+        text(
+            "{code}：{e}/{n} 人符合补贴条件，标准 {std:,.2f} 元/人，合计 {total:,.2f} 元。{applied}",
+            "{code}: {e} of {n} eligible at {std:,.2f} yuan each, {total:,.2f} yuan in all. {applied}",
+            code=data["class"],
+            e=data["eligible"],
+            n=data["trainees"],
+            std=data["standard_fen"] / 100,
+            total=data["total_fen"] / 100,
+            applied=text("已写入各学员。", "Written to each trainee.") if args.apply else "",
         )
     )
     return 0
