@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import shutil
 import struct
 import zipfile
 import zlib
@@ -19,6 +20,7 @@ from tests import factories
 from tests.documents_fixtures import font_report, page_numbers_add_up, read_pdf
 from zunyi_trainer import attachments, idcard
 from zunyi_trainer.cli import run
+from zunyi_trainer.db import open_register
 from zunyi_trainer.documents import build_package, build_signin, find_class, fonts
 from zunyi_trainer.documents.data import signin_sessions
 from zunyi_trainer.errors import NotFound, ValidationError, ZunyiError
@@ -48,8 +50,7 @@ ORIGINALS = {
 }
 
 
-@pytest.fixture
-def filed_class(register):
+def fill_filed_class(register) -> str:
     """A finished class of 6 trainees × 6 sessions with marks and attachments of every kind."""
     store = register.attachments_dir
     with register.transaction() as s:
@@ -83,6 +84,32 @@ def filed_class(register):
     return code
 
 
+@pytest.fixture
+def filed_class(register) -> str:
+    return fill_filed_class(register)
+
+
+@pytest.fixture(scope="module")
+def shared_package(tmp_path_factory: pytest.TempPathFactory, empty_template: Path) -> dict:
+    """One package built for the tests that only read it."""
+    base = tmp_path_factory.mktemp("docs-package")
+    shutil.copytree(empty_template, base / "data", ignore=shutil.ignore_patterns("*.lock", "logs"))
+    reg = open_register(base / "data")
+    seen: list[tuple[int, int]] = []
+    try:
+        code = fill_filed_class(reg)
+        with reg.session() as s:
+            cls = find_class(s, code)
+            facts = {
+                "days": sorted({x.date for x in cls.sessions}),
+                "ids": [e.trainee.id_number for e in cls.enrollments],
+            }
+            build_package(s, cls, base / "pkg.zip", store=reg.attachments_dir, progress=lambda d, t: seen.append((d, t)))
+    finally:
+        reg.close()
+    return {"bag": unzip(base / "pkg.zip", base / "x"), "progress": seen, **facts}
+
+
 def unzip(path: Path, into: Path) -> Path:
     with zipfile.ZipFile(path) as zf:
         zf.extractall(into)
@@ -109,13 +136,9 @@ def test_package_is_a_valid_bagit_bag_holding_every_attachment_unchanged(registe
     assert seen and seen[-1][0] == seen[-1][1], "progress reaches its total"
 
 
-def test_package_holds_the_pdfs_the_xlsx_and_an_index_of_every_file(register, filed_class, tmp_path: Path) -> None:
-    with register.session() as s:
-        cls = find_class(s, filed_class)
-        days = sorted({x.date for x in cls.sessions})
-        ids = [e.trainee.id_number for e in cls.enrollments]
-        build_package(s, cls, tmp_path / "pkg.zip", store=register.attachments_dir)
-    data = unzip(tmp_path / "pkg.zip", tmp_path / "x") / "data"
+def test_package_holds_the_pdfs_the_xlsx_and_an_index_of_every_file(shared_package: dict) -> None:
+    days, ids = shared_package["days"], shared_package["ids"]
+    data = shared_package["bag"] / "data"
     assert (data / "01-一班一档-DOC2026001.pdf").is_file()
     assert (data / "02-开班申请表-DOC2026001.pdf").is_file()
     assert sorted(p.name for p in (data / "03-签到表").iterdir()) == [f"签到表-{d.isoformat()}.pdf" for d in days]
@@ -273,3 +296,31 @@ def test_building_into_a_stream_works_for_the_gui(register, filed_class) -> None
     with register.session() as s:
         build_signin(s, find_class(s, filed_class), buf, on=dt.date(2026, 3, 2))
     assert buf.getvalue().startswith(b"%PDF")
+
+
+def test_archive_shows_the_decision_and_what_changed_after_approval(register, tmp_path: Path) -> None:
+    from zunyi_trainer import lifecycle
+    from zunyi_trainer.documents import build_archive
+    from zunyi_trainer.models import ClassStatus
+
+    with register.transaction() as s:
+        cls = factories.training_class(s, trainees=3, sessions=2, code="CHG2026001", start_date=dt.date(2026, 3, 2))
+        cls.status = ClassStatus.SUBMITTED
+    with register.transaction() as s:
+        cls = find_class(s, "CHG2026001")
+        lifecycle.record_decision(
+            s, cls, "approved", approval_no="汇人社培〔2026〕007号", decided_on=dt.date(2026, 2, 20), approver="汇川区人社局"
+        )
+    with register.transaction() as s:
+        cls = find_class(s, "CHG2026001")
+        cls.sessions[1].start_time = dt.time(15, 0)
+    with register.session() as s:
+        result = build_archive(s, find_class(s, "CHG2026001"), tmp_path / "a.pdf", store=register.attachments_dir)
+    pdf = read_pdf(tmp_path / "a.pdf")
+    approval_page = pdf.page_compact(result.sections["application"])
+    assert "汇人社培〔2026〕007号" in approval_page and "汇川区人社局" in approval_page
+    changes = pdf.page_compact(result.sections["changes"])
+    assert "批准后共有1项变更" in changes
+    assert "14:00:00→15:00:00" in changes
+    audit_text = "".join(pdf.page_compact(n) for n in range(result.sections["audit"], result.sections["digest"]))
+    assert "登记批准" in audit_text

@@ -67,6 +67,17 @@ TABLE_LABELS = {
     "trainee": "学员",
 }
 ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
+# Named operations (audit.record_operation) as the archive prints them; others print as stored.
+OPERATION_LABELS = {
+    "class.submit": "报审",
+    "class.approve": "登记批准",
+    "class.reject": "登记不予批准",
+    "class.start": "开班",
+    "class.complete": "结业",
+    "class.archive": "归档",
+    "class.reopen": "退回草稿",
+    "roster_import": "导入花名册",
+}
 STATUS_SHORT = {
     AttendanceStatus.PRESENT: "出勤",
     AttendanceStatus.LATE: "迟到",
@@ -194,7 +205,8 @@ def audit_rows(events: Sequence[AuditEvent]) -> list[list[str]]:
                 str(ev.id),
                 format_local(ev.at),
                 ev.actor,
-                f"{ACTION_LABELS.get(ev.action, ev.action)} {TABLE_LABELS.get(ev.table_name, ev.table_name)}",
+                OPERATION_LABELS.get(ev.action)
+                or f"{ACTION_LABELS.get(ev.action, ev.action)} {TABLE_LABELS.get(ev.table_name, ev.table_name)}",
                 _summary(ev.changes),
             ]
         )
