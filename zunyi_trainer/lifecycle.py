@@ -155,18 +155,10 @@ def record_decision(
     _require(cls, (ClassStatus.SUBMITTED,), action_zh, action_en)
     approval_no, approver, remarks, reason = approval_no.strip(), approver.strip(), remarks.strip(), reason.strip()
     problems = []
+    # The decision's date is not compared with ``submitted_at``: that is when the school
+    # recorded the submission here, which can be after the paper went to the county.
     if decided_on is None:
         problems.append(_refusal(cls, "decision.no_date", "请填写批复日期。", "Enter the date of the decision."))
-    elif cls.submitted_at is not None and decided_on < cls.submitted_at.astimezone(dt.UTC).date() - dt.timedelta(days=1):
-        problems.append(
-            _refusal(
-                cls,
-                "decision.before_submission",
-                "批复日期 {day} 早于报审日期。",
-                "The decision date {day} is before the submission.",
-                day=decided_on.isoformat(),
-            )
-        )
     if approving and not approval_no:
         problems.append(_refusal(cls, "decision.no_number", "请填写批文号。", "Enter the approval number (批文号)."))
     if not approving and not reason:
