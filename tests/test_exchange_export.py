@@ -25,6 +25,7 @@ from zunyi_trainer.models import (
     Attendance,
     AuditEvent,
     BatchKind,
+    ClassStatus,
     Enrollment,
     ExportBatch,
     Institution,
@@ -38,7 +39,7 @@ def _files(folder: Path) -> list[str]:
 
 
 def test_full_batch_is_a_bag_the_bagit_library_validates(demo_register: Register, tmp_path: Path) -> None:
-    result = export_batch(demo_register, tmp_path / "usb")
+    result = export_batch(demo_register, tmp_path / "usb", documents=False)
     with zipfile.ZipFile(result.path) as zf:
         zf.extractall(tmp_path / "unpacked")
     bag = bagit.Bag(str(tmp_path / "unpacked" / root_of(result.path)))
@@ -48,7 +49,7 @@ def test_full_batch_is_a_bag_the_bagit_library_validates(demo_register: Register
 
 
 def test_round_trip_accounts_for_every_record_of_every_table(demo_register: Register, tmp_path: Path) -> None:
-    result = export_batch(demo_register, tmp_path)
+    result = export_batch(demo_register, tmp_path, documents=False)
     report = verify_batch(result.path)
     assert report.seq == 1 and report.kind == "full" and report.sha256 == result.sha256
     with demo_register.session() as s:
@@ -62,7 +63,7 @@ def test_round_trip_accounts_for_every_record_of_every_table(demo_register: Regi
 
 
 def test_records_point_at_each_other_by_uuid_never_by_local_id(demo_register: Register, tmp_path: Path) -> None:
-    result = export_batch(demo_register, tmp_path)
+    result = export_batch(demo_register, tmp_path, documents=False)
     classes = {r["uuid"] for r in records(result.path, "classes")}
     trainees = {r["uuid"] for r in records(result.path, "trainees")}
     enrolments = records(result.path, "enrolments")
@@ -76,7 +77,7 @@ def test_records_point_at_each_other_by_uuid_never_by_local_id(demo_register: Re
 
 
 def test_every_member_name_is_ascii_under_one_bag_folder(demo_register: Register, tmp_path: Path) -> None:
-    result = export_batch(demo_register, tmp_path)
+    result = export_batch(demo_register, tmp_path, documents=False)
     names = list(members(result.path))
     root = root_of(result.path)
     assert all(n.isascii() and n.startswith(root + "/") for n in names)
@@ -85,7 +86,7 @@ def test_every_member_name_is_ascii_under_one_bag_folder(demo_register: Register
 
 
 def test_attachment_content_travels_named_by_its_hash(demo_register: Register, tmp_path: Path) -> None:
-    result = export_batch(demo_register, tmp_path)
+    result = export_batch(demo_register, tmp_path, documents=False)
     content = members(result.path)
     root = root_of(result.path)
     index = records(result.path, "attachments")
@@ -98,8 +99,8 @@ def test_attachment_content_travels_named_by_its_hash(demo_register: Register, t
 def test_first_batch_is_full_and_the_next_incremental_carries_nothing_when_nothing_changed(
     demo_register: Register, tmp_path: Path
 ) -> None:
-    first = export_batch(demo_register, tmp_path)
-    second = export_batch(demo_register, tmp_path)
+    first = export_batch(demo_register, tmp_path, documents=False)
+    second = export_batch(demo_register, tmp_path, documents=False)
     assert (first.seq, first.kind, second.seq, second.kind) == (1, BatchKind.FULL, 2, BatchKind.INCREMENTAL)
     h = header(second.path)
     assert h["prev_sha256"] == first.sha256
@@ -113,7 +114,7 @@ def test_first_batch_is_full_and_the_next_incremental_carries_nothing_when_nothi
 
 
 def test_incremental_batch_carries_edits_additions_and_deletions_as_tombstones(demo_register: Register, tmp_path: Path) -> None:
-    first = export_batch(demo_register, tmp_path)
+    first = export_batch(demo_register, tmp_path, documents=False)
     with demo_register.transaction() as s:
         trainee = s.scalars(sa.select(Trainee).order_by(Trainee.id)).first()
         trainee.phone = "13800000000"
@@ -123,7 +124,7 @@ def test_incremental_batch_carries_edits_additions_and_deletions_as_tombstones(d
         s.delete(enrolment)
         newcomer = factories.teacher(s, institution=s.scalars(sa.select(Institution)).one(), name="新来的老师")
         edited, added = str(trainee.uuid), str(newcomer.uuid)
-    second = export_batch(demo_register, tmp_path)
+    second = export_batch(demo_register, tmp_path, documents=False)
     report = verify_batch(second.path, known={1: first.sha256})
     assert report.chain_checked and report.kind == "incremental"
 
@@ -137,7 +138,7 @@ def test_incremental_batch_carries_edits_additions_and_deletions_as_tombstones(d
     counts = header(second.path)["record_counts"]
     assert counts["attendance"] == {"records": 0, "deleted": len(gone_marks)}
     # A full batch afterwards carries everything as it is now, and no tombstones.
-    third = export_batch(demo_register, tmp_path, full=True)
+    third = export_batch(demo_register, tmp_path, full=True, documents=False)
     assert gone not in {e["uuid"] for e in records(third.path, "enrolments")}
     assert all(c["deleted"] == 0 for c in header(third.path)["record_counts"].values())
     assert verify_batch(third.path, known={1: first.sha256, 2: second.sha256}).chain_checked
@@ -151,13 +152,13 @@ def test_interrupted_export_leaves_no_file_and_uses_no_number(
 
     monkeypatch.setattr(export.WorkbookWriter, "finish", cut)
     with pytest.raises(KeyboardInterrupt):
-        export_batch(demo_register, tmp_path / "usb")
+        export_batch(demo_register, tmp_path / "usb", documents=False)
     assert _files(tmp_path / "usb") == []
     assert _files(export.store_dir(demo_register.data_dir)) == []
     monkeypatch.undo()
     with demo_register.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(ExportBatch)) == 0
-    assert export_batch(demo_register, tmp_path / "usb").seq == 1
+    assert export_batch(demo_register, tmp_path / "usb", documents=False).seq == 1
 
 
 def test_failure_after_the_rename_removes_the_file_again(
@@ -168,7 +169,7 @@ def test_failure_after_the_rename_removes_the_file_again(
 
     monkeypatch.setattr(export.audit, "record_operation", refuse)
     with pytest.raises(OSError):
-        export_batch(demo_register, tmp_path / "usb")
+        export_batch(demo_register, tmp_path / "usb", documents=False)
     assert _files(tmp_path / "usb") == []
     assert _files(export.store_dir(demo_register.data_dir)) == []
     with demo_register.session() as s:
@@ -179,14 +180,16 @@ def test_the_same_rows_and_sequence_give_the_same_bytes(demo_register: Register)
     key = signing.load_or_create_key(demo_register.data_dir)
     with demo_register.session() as s:
         inst = s.scalars(sa.select(Institution)).one()
-        plan = BatchPlan(inst, 1, BatchKind.FULL, 0, 10**9, "", dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC), None)
+        plan = BatchPlan(
+            inst, 1, BatchKind.FULL, 0, 10**9, "", dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC), None, documents=False
+        )
         one = build_to_bytes(s, plan, key, demo_register.data_dir)
         two = build_to_bytes(s, plan, key, demo_register.data_dir)
     assert one == two
 
 
 def test_export_again_delivers_the_same_bytes(demo_register: Register, tmp_path: Path) -> None:
-    first = export_batch(demo_register, tmp_path / "a")
+    first = export_batch(demo_register, tmp_path / "a", documents=False)
     with demo_register.transaction() as s:
         s.scalars(sa.select(Teacher)).first().phone = "13900000000"  # the register moves on
     again = redeliver(demo_register, 1, tmp_path / "b")
@@ -196,7 +199,7 @@ def test_export_again_delivers_the_same_bytes(demo_register: Register, tmp_path:
 
 
 def test_export_again_refuses_a_damaged_kept_copy(demo_register: Register, tmp_path: Path) -> None:
-    first = export_batch(demo_register, tmp_path / "a")
+    first = export_batch(demo_register, tmp_path / "a", documents=False)
     kept = export.store_dir(demo_register.data_dir) / first.path.name
     kept.write_bytes(kept.read_bytes()[:-10])
     with pytest.raises(ExportError, match="缺失或已损坏"):
@@ -204,7 +207,7 @@ def test_export_again_refuses_a_damaged_kept_copy(demo_register: Register, tmp_p
 
 
 def test_workbook_holds_the_same_rows_with_chinese_headings(demo_register: Register, tmp_path: Path) -> None:
-    result = export_batch(demo_register, tmp_path)
+    result = export_batch(demo_register, tmp_path, documents=False)
     root = root_of(result.path)
     book_path = tmp_path / "book.xlsx"
     book_path.write_bytes(members(result.path)[f"{root}/data/workbook.xlsx"])
@@ -226,10 +229,10 @@ def test_a_register_without_a_school_cannot_export(register: Register, tmp_path:
 
 
 def test_cli_exports_lists_and_shows_the_key(demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["--data-dir", str(demo_dir), "batch", "export", "-o", str(tmp_path / "usb")]) == 0
+    assert run(["--data-dir", str(demo_dir), "batch", "export", "--no-documents", "-o", str(tmp_path / "usb")]) == 0
     out = capsys.readouterr().out
     assert "已导出全量批次 1" in out and "SHA256:" in out
-    assert run(["--data-dir", str(demo_dir), "batch", "export", "-o", str(tmp_path / "usb")]) == 0
+    assert run(["--data-dir", str(demo_dir), "batch", "export", "--no-documents", "-o", str(tmp_path / "usb")]) == 0
     assert run(["--data-dir", str(demo_dir), "batch", "list"]) == 0
     listing = capsys.readouterr().out
     assert "增量" in listing and "已导出" in listing
@@ -243,3 +246,27 @@ def test_cli_exports_lists_and_shows_the_key(demo_dir: Path, tmp_path: Path, cap
     assert header(tmp_path / "usb" / rows[0]["filename"])["key_fingerprint"] == signing.fingerprint(key)
     assert run(["--data-dir", str(demo_dir), "batch", "export", "--again", "1", "-o", str(tmp_path / "again")]) == 0
     assert (tmp_path / "again" / rows[0]["filename"]).read_bytes() == (tmp_path / "usb" / rows[0]["filename"]).read_bytes()
+
+
+def test_batch_carries_the_documents_of_classes_that_have_them(register: Register, tmp_path: Path) -> None:
+    with register.transaction() as s:
+        submitted = factories.training_class(
+            s,
+            code="DOC001",
+            trainees=3,
+            sessions=4,
+            status=ClassStatus.SUBMITTED,
+            submitted_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+        )
+        factories.training_class(s, code="DOC002")  # a draft has no application yet
+        code = submitted.code
+    result = export_batch(register, tmp_path / "usb")
+    root = root_of(result.path)
+    docs = {n.removeprefix(f"{root}/data/documents/"): d for n, d in members(result.path).items() if "/documents/" in n}
+    assert list(docs) == [f"{code}/application.pdf"]
+    assert docs[f"{code}/application.pdf"].startswith(b"%PDF")
+    assert header(result.path)["documents"] == {"included": True, "files": 1, "note": ""}
+    assert verify_batch(result.path).seq == 1
+    without = export_batch(register, tmp_path / "usb", full=True, documents=False)
+    assert header(without.path)["documents"]["included"] is False
+    assert "--no-documents" in header(without.path)["documents"]["note"]

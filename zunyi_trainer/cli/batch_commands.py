@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     e.add_argument("--full", action="store_true", help=text("导出全部数据（全量批次）", "carry everything (a full batch)"))
     e.add_argument(
+        "--no-documents",
+        action="store_true",
+        help=text("不生成培训班文书（PDF），导出更快", "leave out the class documents (PDFs); faster"),
+    )
+    e.add_argument(
         "--again",
         metavar="SEQ",
         type=int,
@@ -76,13 +81,13 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         )
         return 0
     bar = ProgressBar(text("导出批次", "Exporting"))
-    result = export_batch(reg, out, full=args.full, progress=bar)
+    result = export_batch(reg, out, full=args.full, documents=not args.no_documents, progress=bar)
     records = sum(c["records"] for c in result.info.record_counts.values())
     deleted = sum(c["deleted"] for c in result.info.record_counts.values())
     ctx.out(
         text(
-            "已导出{kind}批次 {seq}：{p}（{kb} KB，{n} 条记录，{d} 条删除，{a} 个附件）",
-            "Exported {kind_en} batch {seq}: {p} ({kb} KB, {n} records, {d} deletions, {a} attachments)",
+            "已导出{kind}批次 {seq}：{p}（{kb} KB，{n} 条记录，{d} 条删除，{a} 个附件，{docs} 份文书）",
+            "Exported {kind_en} batch {seq}: {p} ({kb} KB, {n} records, {d} deletions, {a} attachments, {docs} documents)",
             kind=result.kind.zh,
             kind_en=result.kind.en.lower(),
             seq=result.seq,
@@ -91,6 +96,7 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
             n=records,
             d=deleted,
             a=result.info.attachments,
+            docs=result.info.documents,
         )
     )
     ctx.out(f"SHA-256: {result.sha256}")

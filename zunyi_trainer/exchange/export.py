@@ -51,7 +51,7 @@ from zunyi_trainer.exchange.labels import column_label
 from zunyi_trainer.exchange.tables import DELETE, OP_KEY, TABLES, Lookups, TableSpec, columns, row_converter, select_rows
 from zunyi_trainer.exchange.workbook import WorkbookWriter
 from zunyi_trainer.i18n import text
-from zunyi_trainer.models import AuditEvent, BatchKind, BatchState, ExportBatch, Institution, TrainingClass
+from zunyi_trainer.models import AuditEvent, BatchKind, BatchState, ClassStatus, ExportBatch, Institution, TrainingClass
 from zunyi_trainer.timeutil import LOCAL_TZ, now_utc
 
 FORMAT = "zunyi-trainer/batch"
@@ -100,6 +100,7 @@ class BatchPlan:
     prev_sha256: str
     created_at: dt.datetime
     previous_created_at: dt.datetime | None
+    documents: bool = True  # the class documents (PDFs) of the batch's classes
 
     @property
     def name(self) -> str:
@@ -229,20 +230,84 @@ def _blob_compressible(media_type: str) -> bool:
     return not media_type.startswith(_STORED_TYPES)
 
 
-def _class_documents(session: Session, cls: TrainingClass, data_dir: Path) -> list[tuple[str, bytes]] | None:
-    """The class's documents as (ASCII file name, bytes), or None when the documents part is absent.
+_APPLICATION_STATES = {
+    ClassStatus.SUBMITTED,
+    ClassStatus.APPROVED,
+    ClassStatus.REJECTED,
+    ClassStatus.IN_PROGRESS,
+    ClassStatus.COMPLETED,
+    ClassStatus.ARCHIVED,
+}
+_ARCHIVE_STATES = {ClassStatus.COMPLETED, ClassStatus.ARCHIVED}
 
-    The documents part is optional: it is looked up lazily and a batch without it says so in its
-    header. Its entry point is ``zunyi_trainer.documents.batch_documents(session, cls, data_dir)``.
-    """
+
+def _document_builders(data_dir: Path) -> list[tuple[str, set[ClassStatus], Callable[..., Any]]] | None:
+    """(file name, the class states it exists in, builder) of each class document, or None when
+    the documents part is not installed: it is optional, and looked up only when wanted."""
     try:
         from zunyi_trainer import documents
     except ImportError:
         return None
-    provider = getattr(documents, "batch_documents", None)
-    if provider is None:
-        return None
-    return list(provider(session, cls, data_dir))
+    store = data_dir / "attachments"
+    return [
+        ("application.pdf", _APPLICATION_STATES, lambda s, c, fh, fonts: documents.build_application(s, c, fh, fonts=fonts)),
+        ("archive.pdf", _ARCHIVE_STATES, lambda s, c, fh, fonts: documents.build_archive(s, c, fh, store=store, fonts=fonts)),
+    ]
+
+
+def _add_documents(
+    bag: _BagZip, session: Session, class_uuids: list[str], data_dir: Path, wanted: bool, notes: list[str]
+) -> tuple[int, str, bool]:
+    """Add the documents of the batch's classes; returns (files, note for the header, included)."""
+    if not wanted:
+        return (
+            0,
+            text(
+                "导出时选择了不带培训班文书（--no-documents）。",
+                "The batch was exported without class documents (--no-documents).",
+            ),
+            False,
+        )
+    builders = _document_builders(data_dir)
+    if builders is None:
+        return (
+            0,
+            text(
+                "本程序未安装文书模块，批次不含培训班文书。",
+                "The documents part is not installed; the batch holds no class documents.",
+            ),
+            False,
+        )
+    if not class_uuids:
+        return 0, "", True
+    from zunyi_trainer.documents import fonts_for
+
+    fonts = fonts_for(session)
+    classes = session.scalars(
+        sa.select(TrainingClass).where(TrainingClass.uuid.in_([uuid.UUID(u) for u in class_uuids])).order_by(TrainingClass.code)
+    ).all()
+    n = 0
+    for cls in classes:
+        for name, states, build in builders:
+            if cls.status not in states:
+                continue
+            buf = io.BytesIO()
+            try:
+                build(session, cls, buf, fonts)
+            except ZunyiError as exc:  # one document that cannot be made does not hold back the batch
+                notes.append(
+                    text(
+                        "培训班 {code} 的 {name} 未能生成：{why}",
+                        "The {name} of class {code} could not be made: {why}",
+                        code=cls.code,
+                        name=name,
+                        why=exc.message(),
+                    )
+                )
+                continue
+            bag.add_payload_bytes(f"{DOCUMENTS_DIR}{_ascii_name(cls.code)}/{name}", buf.getvalue(), compress=False)
+            n += 1
+    return n, "", True
 
 
 def build_batch(
@@ -362,25 +427,7 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
             n_bytes += rec["size"]
 
         # Class documents (optional part).
-        n_docs = 0
-        doc_note = ""
-        if class_uuids:
-            classes = session.scalars(
-                sa.select(TrainingClass)
-                .where(TrainingClass.uuid.in_([uuid.UUID(u) for u in class_uuids]))
-                .order_by(TrainingClass.code)
-            ).all()
-            for cls in classes:
-                docs = _class_documents(session, cls, data_dir)
-                if docs is None:
-                    doc_note = text(
-                        "本程序未安装文书模块，批次不含培训班文书。",
-                        "The documents part is not installed; the batch holds no class documents.",
-                    )
-                    break
-                for name, content in docs:
-                    bag.add_payload_bytes(f"{DOCUMENTS_DIR}{_ascii_name(cls.code)}/{_ascii_name(name)}", content, False)
-                    n_docs += 1
+        n_docs, doc_note, docs_included = _add_documents(bag, session, class_uuids, data_dir, plan.documents, notes)
 
         info_rows = _readme_rows(plan, counts, len(sent), n_docs)
         sheet = book.sheet("说明", [text("项目", "item"), text("内容", "value")])
@@ -414,7 +461,7 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
         "prev_sha256": plan.prev_sha256,
         "key_fingerprint": fingerprint,
         "attachments": {"files": len(sent), "bytes": n_bytes},
-        "documents": {"included": not doc_note, "files": n_docs, "note": doc_note},
+        "documents": {"included": docs_included, "files": n_docs, "note": doc_note},
         "workbook": WORKBOOK.removeprefix("data/"),
     }
     bag.add_payload_bytes(HEADER, (json.dumps(header, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
@@ -442,7 +489,7 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
     bag.zip.writestr(bag.info(SIGNATURE), signing.sign(key, tagmanifest))
     bag.close()
     report(total, total)
-    return BuildInfo(counts, len(sent), n_bytes, n_docs, notes + ([doc_note] if doc_note else []), fingerprint)
+    return BuildInfo(counts, len(sent), n_bytes, n_docs, notes, fingerprint)
 
 
 def _ascii_name(name: str) -> str:
@@ -518,6 +565,7 @@ def export_batch(
     out_dir: Path,
     *,
     full: bool = False,
+    documents: bool = True,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
 ) -> ExportResult:
@@ -553,6 +601,7 @@ def export_batch(
                 prev_sha256=last.sha256 if last else "",
                 created_at=(now or now_utc()).replace(microsecond=0),
                 previous_created_at=last.created_at if last else None,
+                documents=documents,
             )
             final = out_dir / plan.filename
             partial = out_dir / f".{plan.filename}.partial"
