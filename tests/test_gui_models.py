@@ -368,3 +368,27 @@ def test_the_core_never_imports_qt():
         "assert 'PySide6' not in sys.modules, 'the core imported Qt'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_every_string_given_to_tr_in_the_code_is_in_the_catalogue():
+    """lupdate skips what it cannot read (an f-string, say); such a string would show in English."""
+    import ast
+    from pathlib import Path
+
+    sources = {m.findtext("source") for m in _catalogue().iter("message")}
+    gui = Path(__file__).resolve().parents[1] / "zunyi_trainer" / "gui"
+    problems = []
+    for path in sorted(gui.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name != "tr":
+                continue
+            arg = node.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                if arg.value not in sources:
+                    problems.append(f"{path.name}:{node.lineno} not in the catalogue: {arg.value!r}")
+            elif path.name not in ("translations.py",) and not (isinstance(arg, ast.Name) and arg.id == "text"):
+                problems.append(f"{path.name}:{node.lineno} tr() of something lupdate cannot read")
+    assert problems == []

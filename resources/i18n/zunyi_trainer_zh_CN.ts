@@ -1458,6 +1458,78 @@ The offline register of a private vocational training school.</source>
         <translation>尚未填写机构概况。</translation>
     </message>
     <message>
+        <source>:</source>
+        <translation>：</translation>
+    </message>
+    <message>
+        <source>Credit code</source>
+        <translation>信用代码</translation>
+    </message>
+    <message>
+        <source>School licence no.</source>
+        <translation>办学许可证号</translation>
+    </message>
+    <message>
+        <source>Approved trades</source>
+        <translation>核准的职业（工种）</translation>
+    </message>
+    <message>
+        <source>Minimum periods by level</source>
+        <translation>各等级最低课时</translation>
+    </message>
+    <message>
+        <source>Practice share at least</source>
+        <translation>实操课时占比不低于</translation>
+    </message>
+    <message>
+        <source>Minutes per period</source>
+        <translation>每课时分钟数</translation>
+    </message>
+    <message>
+        <source>Attendance for the subsidy at least</source>
+        <translation>享受补贴的出勤率不低于</translation>
+    </message>
+    <message>
+        <source>Late after (minutes)</source>
+        <translation>迟到判定（分钟）</translation>
+    </message>
+    <message>
+        <source>Left early before the end (minutes)</source>
+        <translation>早退判定（提前分钟数）</translation>
+    </message>
+    <message>
+        <source>Absent after missing (minutes)</source>
+        <translation>旷课判定（缺勤分钟数）</translation>
+    </message>
+    <message>
+        <source>Warn before a certificate expires (days)</source>
+        <translation>证书到期提前提醒（天）</translation>
+    </message>
+    <message>
+        <source>Submit before the start (days)</source>
+        <translation>开班前报审（天）</translation>
+    </message>
+    <message>
+        <source>Trainees on one phone number flagged from</source>
+        <translation>同一电话号码学员数提示阈值</translation>
+    </message>
+    <message>
+        <source>Full-time teachers at least</source>
+        <translation>专职教师占比不低于</translation>
+    </message>
+    <message>
+        <source>Institutions a part-time teacher may work at</source>
+        <translation>兼职教师同年最多任职机构数</translation>
+    </message>
+    <message>
+        <source>Youngest trainee (years)</source>
+        <translation>学员最小年龄（岁）</translation>
+    </message>
+    <message>
+        <source>Oldest trainee (years)</source>
+        <translation>学员最大年龄（岁）</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>

@@ -222,33 +222,49 @@ def run_app(data_dir: Path, screenshot: str | None = None, *, chooser: Chooser |
         return 1
     from zunyi_trainer.gui.main_window import MainWindow
 
+    ctx: AppContext | None = None
     try:
         ctx = AppContext(register, settings=settings)
         window = MainWindow(ctx)
+        window.setWindowIcon(app_icon())
         if screenshot:
             window.resize(*SCREENSHOT_SIZE)
         window.show()
-        if register.report.created and not screenshot:
-            QTimer.singleShot(0, lambda: offer_demo(ctx, window, choose))
         if screenshot:
-            result = {"ok": False}
-
-            def capture() -> None:
-                app.processEvents()
-                result["ok"] = save_screenshot(window, Path(screenshot))
-                window.close()
-                app.quit()
-
-            QTimer.singleShot(300, capture)
-            app.exec()
-            return 0 if result["ok"] else 1
+            return 0 if capture_when_painted(app, window, Path(screenshot)) else 1
+        if register.report.created:
+            QTimer.singleShot(0, lambda: offer_demo(ctx, window, choose))
         return app.exec()
     except Exception as exc:  # the window could not be built: say so, keep the traceback in the log
         log.exception("the main window could not be opened")
         print(messages.error_sentence(exc), file=sys.stderr)
         return 1
     finally:
-        ctx_runner = locals().get("ctx")
-        if ctx_runner is not None:
-            ctx_runner.runner.wait()
+        if ctx is not None:
+            ctx.runner.wait()
         register.close()
+
+
+def capture_when_painted(app: QApplication, window: QWidget, target: Path, timeout_ms: int = 5000) -> bool:
+    """Wait until the window is exposed and its pending paints and layouts are done, then save it."""
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    deadline = QDeadlineTimer(timeout_ms)
+    handle = window.windowHandle()
+    while not (handle is not None and handle.isExposed()) and not deadline.hasExpired():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        handle = window.windowHandle()
+    for _ in range(3):  # layouts settle over a few passes (tables size their columns after showing)
+        app.processEvents()
+    ok = save_screenshot(window, target)
+    window.close()
+    return ok
+
+
+def app_icon():
+    from PySide6.QtGui import QIcon
+
+    try:
+        return QIcon(str(paths.resources_dir() / "icons" / "zunyi-trainer.svg"))
+    except FileNotFoundError:
+        return QIcon()

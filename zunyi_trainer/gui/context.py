@@ -12,7 +12,7 @@ from zunyi_trainer.db import Register
 from zunyi_trainer.gui.tasks import TaskRunner
 from zunyi_trainer.models import Institution
 
-SETTINGS_FILE = "desktop.ini"
+SETTINGS_FILE = "zunyi-trainer-gui.ini"  # not "desktop.ini": Windows reserves that name in every folder
 
 
 def open_settings(data_dir: Path) -> QSettings:

@@ -181,7 +181,9 @@ class OverviewPage(QWidget):
                 ],
             )
             attention: list[list[str]] = []
-            soon = today + dt.timedelta(days=60)
+            from zunyi_trainer.settings import load_settings
+
+            soon = today + dt.timedelta(days=load_settings(s).qualification_warn_days)
             for q in s.scalars(
                 sa.select(Qualification)
                 .join(Teacher)

@@ -291,7 +291,10 @@ class TeachersPage(RegisterPage):
         )
 
     def load_rows(self, s) -> list[Row]:
+        from zunyi_trainer.settings import load_settings
+
         today = today_local()
+        warn_days = load_settings(s).qualification_warn_days
         rows = []
         q = sa.select(Teacher).options(
             selectinload(Teacher.qualifications).selectinload(Qualification.trade), selectinload(Teacher.affiliations)
@@ -303,7 +306,7 @@ class TeachersPage(RegisterPage):
                 state = tr("None")
             elif not valid:
                 state = tr("Expired")
-            elif expiries and expiries[0] <= today + dt.timedelta(days=60):
+            elif expiries and expiries[0] <= today + dt.timedelta(days=warn_days):
                 state = tr("Expiring soon")
             else:
                 state = tr("Valid")

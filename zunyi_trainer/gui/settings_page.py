@@ -94,10 +94,18 @@ class SettingsPage(QWidget):
             if inst is None:
                 self.institution_label.setText(self.tr("No institution profile yet."))
             else:
+                colon = self.tr(":")
+                credit, licence, trades = self.tr("Credit code"), self.tr("School licence no."), self.tr("Approved trades")
                 self.institution_label.setText(
-                    f"{inst.name}\n{self.tr('Credit code')}: {inst.uscc}\n{self.tr('Licence')}: {inst.license_no}\n"
-                    f"{county_name(inst.county)} {inst.address}\n"
-                    f"{self.tr('Approved trades')}: {'、'.join(t.name for t in inst.trades)}"
+                    "\n".join(
+                        [
+                            inst.name,
+                            f"{credit}{colon}{inst.uscc}",
+                            f"{licence}{colon}{inst.license_no}",
+                            f"{county_name(inst.county)} {inst.address}",
+                            f"{trades}{colon}{'、'.join(t.name for t in inst.trades)}",
+                        ]
+                    )
                 )
             self._show_rules(s)
         _fill(
@@ -123,8 +131,38 @@ class SettingsPage(QWidget):
             self.rules_box.setVisible(False)
             return
         self.rules_box.setVisible(True)
+        labels = self.rule_labels()
         for f in dataclasses.fields(settings):
-            self.rules_form.addRow(f"{f.name}:", QLabel(str(getattr(settings, f.name)), self.rules_box))
+            value = getattr(settings, f.name)
+            if f.name == "min_periods":
+                from zunyi_trainer.models import Level
+
+                shown = "，".join(f"{Level(k).label} {v}" for k, v in value.items())
+            elif isinstance(value, float):
+                shown = f"{value:.0%}"
+            else:
+                shown = str(value)
+            label = QLabel(shown, self.rules_box)
+            label.setObjectName(f"rule_{f.name}")
+            self.rules_form.addRow(labels.get(f.name, f.name) + self.tr(":"), label)
+
+    def rule_labels(self) -> dict[str, str]:
+        return {
+            "min_periods": self.tr("Minimum periods by level"),
+            "practice_share": self.tr("Practice share at least"),
+            "period_minutes": self.tr("Minutes per period"),
+            "attendance_threshold": self.tr("Attendance for the subsidy at least"),
+            "late_after_minutes": self.tr("Late after (minutes)"),
+            "early_leave_minutes": self.tr("Left early before the end (minutes)"),
+            "absent_after_minutes": self.tr("Absent after missing (minutes)"),
+            "qualification_warn_days": self.tr("Warn before a certificate expires (days)"),
+            "submit_days_before": self.tr("Submit before the start (days)"),
+            "shared_phone_limit": self.tr("Trainees on one phone number flagged from"),
+            "full_time_share": self.tr("Full-time teachers at least"),
+            "max_institutions": self.tr("Institutions a part-time teacher may work at"),
+            "id_min_age": self.tr("Youngest trainee (years)"),
+            "id_max_age": self.tr("Oldest trainee (years)"),
+        }
 
     def open_institution(self) -> None:
         from zunyi_trainer.gui.record_dialogs import InstitutionDialog
