@@ -190,7 +190,7 @@ def test_archive_holds_attendance_results_subsidy_and_audit_log(built: dict) -> 
         "考核结果与证书",
         "证书编号",
         "补贴标准",
-        "应补贴金额",
+        "核定补贴金额",
         "操作记录",
         "最后一条记录的哈希",
     ):

@@ -470,6 +470,7 @@ def _subsidy(cls: TrainingClass, rates: dict[int, data.Rate], summary: data.Subs
     recorded = 0
     for i, e in enumerate(cls.enrollments, 1):
         r = rates.get(e.id, data.Rate(0, 0, 0.0, False))
+        amount, why = summary.per_trainee.get(e.id, (0, ""))
         recorded += e.subsidy_fen
         rows.append(
             [
@@ -477,17 +478,18 @@ def _subsidy(cls: TrainingClass, rates: dict[int, data.Rate], summary: data.Subs
                 e.trainee.name,
                 "是" if e.subsidised else "否",
                 f"{r.rate:.1%}",
-                "是" if r.eligible else "否",
                 e.result.zh,
-                yuan(e.subsidy_fen) if e.subsidy_fen else "—",
+                yuan(amount).replace(" 元", "") if amount else "—",
+                para(why or "符合", styles.cell),
+                yuan(e.subsidy_fen).replace(" 元", "") if e.subsidy_fen else "—",
             ]
         )
-    widths = [10 * mm, 22 * mm, 22 * mm, 20 * mm, 26 * mm, 20 * mm]
-    widths.append(w - sum(widths))
+    widths = [10 * mm, 18 * mm, 16 * mm, 16 * mm, 18 * mm, 22 * mm, 0, 24 * mm]
+    widths[6] = w - sum(widths)
     form = form_table(
         [
             ["补贴标准", f"{yuan(summary.standard_fen)} / 人", "符合补贴条件人数", f"{summary.eligible} 人"],
-            ["应补贴金额", yuan(summary.total_fen), "已登记补贴金额", yuan(recorded)],
+            ["核定补贴金额", yuan(summary.total_fen), "已登记补贴金额", yuan(recorded)],
         ],
         [26 * mm, w / 2 - 26 * mm, 34 * mm, w / 2 - 34 * mm],
         styles.fonts,
@@ -497,12 +499,13 @@ def _subsidy(cls: TrainingClass, rates: dict[int, data.Rate], summary: data.Subs
         form,
         gap(3),
         data_table(
-            ["序号", "姓名", "申请补贴", "出勤率", "出勤达标", "考核结果", "登记补贴金额"],
+            ["序号", "姓名", "申请补贴", "出勤率", "考核结果", "核定金额（元）", "不予补贴的原因", "已登记（元）"],
             rows,
             widths,
             styles.fonts,
             size=8.5,
-            center_cols=(0, 2, 3, 4, 5),
+            center_cols=(0, 2, 3, 4),
+            extra=[("ALIGN", (5, 1), (5, -1), "RIGHT"), ("ALIGN", (7, 1), (7, -1), "RIGHT")],
         ),
     ]
 
@@ -630,9 +633,8 @@ def archive_story(
     settings = data.settings_for(session)
     limit = data.threshold(settings)
     marks = data.attendance_by_session(session, cls)
-    rates = data.class_rates(session, cls, settings, marks)
+    summary, rates = data.subsidy_and_rates(session, cls, settings, marks)
     found = data.findings(session, cls, settings)
-    summary = data.subsidy(session, cls, settings, rates)
     attachments = class_attachments(session, cls)
     events = class_audit_events(session, cls)
     changes = changes_after_approval(session, cls, events)

@@ -14,7 +14,6 @@ import datetime as dt
 import importlib
 import logging
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,7 +56,8 @@ class SubsidyRow:
     eligible: int
     total_fen: int
     standard_fen: int
-    detail: str = ""
+    # enrollment id -> (determined amount in fen, why not eligible: "" when eligible)
+    per_trainee: dict[int, tuple[int, str]] = dataclasses.field(default_factory=dict)
 
 
 def _optional(module: str) -> Any | None:
@@ -185,30 +185,37 @@ def findings(session: Session, cls: TrainingClass, settings: Any | None) -> list
     return [FindingRow(str(f.code), str(f.severity), str(f.message)) for f in got]
 
 
-def subsidy(session: Session, cls: TrainingClass, settings: Any | None, rates: dict[int, Rate]) -> SubsidyRow:
+def subsidy_and_rates(
+    session: Session, cls: TrainingClass, settings: Any | None, marks: dict[int, dict[int, Any]] | None = None
+) -> tuple[SubsidyRow, dict[int, Rate]]:
+    """The class's subsidy (eligible × standard, with each trainee's reasons) and attendance rates.
+
+    The subsidy module computes the rates on its way, so they are taken from it rather than
+    computed a second time; without it, both come from :func:`class_rates` and the documented rule.
+    """
     mod = _optional("zunyi_trainer.subsidy")
     if mod is not None and hasattr(mod, "class_subsidy") and settings is not None:
         try:
             got = mod.class_subsidy(session, cls, settings)
-            eligible = _first_attr(got, ("eligible_count", "eligible", "eligible_trainees"), None)
-            total = _first_attr(got, ("total_fen", "amount_fen", "sum_fen"), None)
-            if isinstance(eligible, Sequence):
-                eligible = len(eligible)
-            if eligible is not None and total is not None:
-                return SubsidyRow(int(eligible), int(total), cls.subsidy_standard_fen)
+            reason = getattr(mod, "reason_text", str)
+            per = {t.enrollment_id: (int(t.amount_fen), "、".join(reason(r) for r in t.reasons)) for t in got.trainees}
+            rates = {
+                t.enrollment_id: Rate(
+                    float(t.rate.attended_periods), int(t.rate.counted_periods), float(t.rate.rate), bool(t.rate.eligible)
+                )
+                for t in got.trainees
+            }
+            return SubsidyRow(int(got.eligible_count), int(got.total_fen), int(got.standard_fen), per), rates
         except Exception:
             log.exception("subsidy.class_subsidy failed; documents compute the sum themselves")
-    eligible = [
-        e for e in cls.enrollments if e.subsidised and e.withdrawn_on is None and rates.get(e.id, Rate(0, 0, 0, False)).eligible
-    ]
-    return SubsidyRow(len(eligible), len(eligible) * cls.subsidy_standard_fen, cls.subsidy_standard_fen)
-
-
-def _first_attr(obj: Any, names: Sequence[str], default: Any) -> Any:
-    for name in names:
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
+    rates = class_rates(session, cls, settings, marks)
+    per = {}
+    for e in cls.enrollments:
+        r = rates.get(e.id, Rate(0, 0, 0, False))
+        ok = e.subsidised and e.withdrawn_on is None and r.eligible
+        per[e.id] = (cls.subsidy_standard_fen if ok else 0, "" if ok else "未达到补贴条件")
+    eligible = sum(1 for amount, _ in per.values() if amount)
+    return SubsidyRow(eligible, eligible * cls.subsidy_standard_fen, cls.subsidy_standard_fen, per), rates
 
 
 def institution_of(session: Session, cls: TrainingClass | None) -> Institution:

@@ -135,7 +135,7 @@ def roster_sheets(cls: TrainingClass) -> list:
 def attendance_sheets(session, cls: TrainingClass) -> list:
     settings = data.settings_for(session)
     marks = data.attendance_by_session(session, cls)
-    rates = data.class_rates(session, cls, settings, marks)
+    _, rates = data.subsidy_and_rates(session, cls, settings, marks)
     detail = []
     for k, s in enumerate(cls.sessions, 1):
         for e in cls.enrollments:
