@@ -480,7 +480,7 @@ def _subsidy(cls: TrainingClass, rates: dict[int, data.Rate], summary: data.Subs
                 f"{r.rate:.1%}",
                 e.result.zh,
                 yuan(amount).replace(" 元", "") if amount else "—",
-                para(why or "符合", styles.cell),
+                para(why, styles.cell) if len(why) > 12 else (why or "符合"),  # wrap only long reasons
                 yuan(e.subsidy_fen).replace(" 元", "") if e.subsidy_fen else "—",
             ]
         )
