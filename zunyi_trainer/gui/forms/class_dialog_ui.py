@@ -43,6 +43,11 @@ class Ui_ClassDialog(object):
 
         self.err_code = QLabel(ClassDialog)
         self.err_code.setObjectName(u"err_code")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_code.sizePolicy().hasHeightForWidth())
+        self.err_code.setSizePolicy(sizePolicy)
         self.err_code.setStyleSheet(u"color: #b3261e;")
         self.err_code.setWordWrap(True)
 
@@ -60,6 +65,8 @@ class Ui_ClassDialog(object):
 
         self.err_name = QLabel(ClassDialog)
         self.err_name.setObjectName(u"err_name")
+        sizePolicy.setHeightForWidth(self.err_name.sizePolicy().hasHeightForWidth())
+        self.err_name.setSizePolicy(sizePolicy)
         self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
@@ -78,6 +85,8 @@ class Ui_ClassDialog(object):
 
         self.err_trade_id = QLabel(ClassDialog)
         self.err_trade_id.setObjectName(u"err_trade_id")
+        sizePolicy.setHeightForWidth(self.err_trade_id.sizePolicy().hasHeightForWidth())
+        self.err_trade_id.setSizePolicy(sizePolicy)
         self.err_trade_id.setStyleSheet(u"color: #b3261e;")
         self.err_trade_id.setWordWrap(True)
 
@@ -90,11 +99,15 @@ class Ui_ClassDialog(object):
 
         self.industry = QLabel(ClassDialog)
         self.industry.setObjectName(u"industry")
+        sizePolicy.setHeightForWidth(self.industry.sizePolicy().hasHeightForWidth())
+        self.industry.setSizePolicy(sizePolicy)
 
         self.formLayout.setWidget(6, QFormLayout.ItemRole.FieldRole, self.industry)
 
         self.err_industry = QLabel(ClassDialog)
         self.err_industry.setObjectName(u"err_industry")
+        sizePolicy.setHeightForWidth(self.err_industry.sizePolicy().hasHeightForWidth())
+        self.err_industry.setSizePolicy(sizePolicy)
         self.err_industry.setStyleSheet(u"color: #b3261e;")
         self.err_industry.setWordWrap(True)
 
@@ -112,6 +125,8 @@ class Ui_ClassDialog(object):
 
         self.err_level = QLabel(ClassDialog)
         self.err_level.setObjectName(u"err_level")
+        sizePolicy.setHeightForWidth(self.err_level.sizePolicy().hasHeightForWidth())
+        self.err_level.setSizePolicy(sizePolicy)
         self.err_level.setStyleSheet(u"color: #b3261e;")
         self.err_level.setWordWrap(True)
 
@@ -129,6 +144,8 @@ class Ui_ClassDialog(object):
 
         self.err_training_type = QLabel(ClassDialog)
         self.err_training_type.setObjectName(u"err_training_type")
+        sizePolicy.setHeightForWidth(self.err_training_type.sizePolicy().hasHeightForWidth())
+        self.err_training_type.setSizePolicy(sizePolicy)
         self.err_training_type.setStyleSheet(u"color: #b3261e;")
         self.err_training_type.setWordWrap(True)
 
@@ -146,6 +163,8 @@ class Ui_ClassDialog(object):
 
         self.err_mode = QLabel(ClassDialog)
         self.err_mode.setObjectName(u"err_mode")
+        sizePolicy.setHeightForWidth(self.err_mode.sizePolicy().hasHeightForWidth())
+        self.err_mode.setSizePolicy(sizePolicy)
         self.err_mode.setStyleSheet(u"color: #b3261e;")
         self.err_mode.setWordWrap(True)
 
@@ -163,6 +182,8 @@ class Ui_ClassDialog(object):
 
         self.err_funding = QLabel(ClassDialog)
         self.err_funding.setObjectName(u"err_funding")
+        sizePolicy.setHeightForWidth(self.err_funding.sizePolicy().hasHeightForWidth())
+        self.err_funding.setSizePolicy(sizePolicy)
         self.err_funding.setStyleSheet(u"color: #b3261e;")
         self.err_funding.setWordWrap(True)
 
@@ -182,6 +203,8 @@ class Ui_ClassDialog(object):
 
         self.err_start_date = QLabel(ClassDialog)
         self.err_start_date.setObjectName(u"err_start_date")
+        sizePolicy.setHeightForWidth(self.err_start_date.sizePolicy().hasHeightForWidth())
+        self.err_start_date.setSizePolicy(sizePolicy)
         self.err_start_date.setStyleSheet(u"color: #b3261e;")
         self.err_start_date.setWordWrap(True)
 
@@ -201,6 +224,8 @@ class Ui_ClassDialog(object):
 
         self.err_end_date = QLabel(ClassDialog)
         self.err_end_date.setObjectName(u"err_end_date")
+        sizePolicy.setHeightForWidth(self.err_end_date.sizePolicy().hasHeightForWidth())
+        self.err_end_date.setSizePolicy(sizePolicy)
         self.err_end_date.setStyleSheet(u"color: #b3261e;")
         self.err_end_date.setWordWrap(True)
 
@@ -218,6 +243,8 @@ class Ui_ClassDialog(object):
 
         self.err_venue_id = QLabel(ClassDialog)
         self.err_venue_id.setObjectName(u"err_venue_id")
+        sizePolicy.setHeightForWidth(self.err_venue_id.sizePolicy().hasHeightForWidth())
+        self.err_venue_id.setSizePolicy(sizePolicy)
         self.err_venue_id.setStyleSheet(u"color: #b3261e;")
         self.err_venue_id.setWordWrap(True)
 
@@ -235,6 +262,8 @@ class Ui_ClassDialog(object):
 
         self.err_head_teacher_id = QLabel(ClassDialog)
         self.err_head_teacher_id.setObjectName(u"err_head_teacher_id")
+        sizePolicy.setHeightForWidth(self.err_head_teacher_id.sizePolicy().hasHeightForWidth())
+        self.err_head_teacher_id.setSizePolicy(sizePolicy)
         self.err_head_teacher_id.setStyleSheet(u"color: #b3261e;")
         self.err_head_teacher_id.setWordWrap(True)
 
@@ -253,6 +282,8 @@ class Ui_ClassDialog(object):
 
         self.err_planned_size = QLabel(ClassDialog)
         self.err_planned_size.setObjectName(u"err_planned_size")
+        sizePolicy.setHeightForWidth(self.err_planned_size.sizePolicy().hasHeightForWidth())
+        self.err_planned_size.setSizePolicy(sizePolicy)
         self.err_planned_size.setStyleSheet(u"color: #b3261e;")
         self.err_planned_size.setWordWrap(True)
 
@@ -272,6 +303,8 @@ class Ui_ClassDialog(object):
 
         self.err_fee_fen = QLabel(ClassDialog)
         self.err_fee_fen.setObjectName(u"err_fee_fen")
+        sizePolicy.setHeightForWidth(self.err_fee_fen.sizePolicy().hasHeightForWidth())
+        self.err_fee_fen.setSizePolicy(sizePolicy)
         self.err_fee_fen.setStyleSheet(u"color: #b3261e;")
         self.err_fee_fen.setWordWrap(True)
 
@@ -291,6 +324,8 @@ class Ui_ClassDialog(object):
 
         self.err_subsidy_standard_fen = QLabel(ClassDialog)
         self.err_subsidy_standard_fen.setObjectName(u"err_subsidy_standard_fen")
+        sizePolicy.setHeightForWidth(self.err_subsidy_standard_fen.sizePolicy().hasHeightForWidth())
+        self.err_subsidy_standard_fen.setSizePolicy(sizePolicy)
         self.err_subsidy_standard_fen.setStyleSheet(u"color: #b3261e;")
         self.err_subsidy_standard_fen.setWordWrap(True)
 
@@ -309,6 +344,8 @@ class Ui_ClassDialog(object):
 
         self.err_assessment_plan = QLabel(ClassDialog)
         self.err_assessment_plan.setObjectName(u"err_assessment_plan")
+        sizePolicy.setHeightForWidth(self.err_assessment_plan.sizePolicy().hasHeightForWidth())
+        self.err_assessment_plan.setSizePolicy(sizePolicy)
         self.err_assessment_plan.setStyleSheet(u"color: #b3261e;")
         self.err_assessment_plan.setWordWrap(True)
 
@@ -327,6 +364,8 @@ class Ui_ClassDialog(object):
 
         self.err_notes = QLabel(ClassDialog)
         self.err_notes.setObjectName(u"err_notes")
+        sizePolicy.setHeightForWidth(self.err_notes.sizePolicy().hasHeightForWidth())
+        self.err_notes.setSizePolicy(sizePolicy)
         self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 

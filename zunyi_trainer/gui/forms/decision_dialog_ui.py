@@ -43,6 +43,11 @@ class Ui_DecisionDialog(object):
 
         self.err_decision = QLabel(DecisionDialog)
         self.err_decision.setObjectName(u"err_decision")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_decision.sizePolicy().hasHeightForWidth())
+        self.err_decision.setSizePolicy(sizePolicy)
         self.err_decision.setStyleSheet(u"color: #b3261e;")
         self.err_decision.setWordWrap(True)
 
@@ -60,6 +65,8 @@ class Ui_DecisionDialog(object):
 
         self.err_approval_no = QLabel(DecisionDialog)
         self.err_approval_no.setObjectName(u"err_approval_no")
+        sizePolicy.setHeightForWidth(self.err_approval_no.sizePolicy().hasHeightForWidth())
+        self.err_approval_no.setSizePolicy(sizePolicy)
         self.err_approval_no.setStyleSheet(u"color: #b3261e;")
         self.err_approval_no.setWordWrap(True)
 
@@ -79,6 +86,8 @@ class Ui_DecisionDialog(object):
 
         self.err_decided_on = QLabel(DecisionDialog)
         self.err_decided_on.setObjectName(u"err_decided_on")
+        sizePolicy.setHeightForWidth(self.err_decided_on.sizePolicy().hasHeightForWidth())
+        self.err_decided_on.setSizePolicy(sizePolicy)
         self.err_decided_on.setStyleSheet(u"color: #b3261e;")
         self.err_decided_on.setWordWrap(True)
 
@@ -96,6 +105,8 @@ class Ui_DecisionDialog(object):
 
         self.err_approver = QLabel(DecisionDialog)
         self.err_approver.setObjectName(u"err_approver")
+        sizePolicy.setHeightForWidth(self.err_approver.sizePolicy().hasHeightForWidth())
+        self.err_approver.setSizePolicy(sizePolicy)
         self.err_approver.setStyleSheet(u"color: #b3261e;")
         self.err_approver.setWordWrap(True)
 
@@ -114,6 +125,8 @@ class Ui_DecisionDialog(object):
 
         self.err_remarks = QLabel(DecisionDialog)
         self.err_remarks.setObjectName(u"err_remarks")
+        sizePolicy.setHeightForWidth(self.err_remarks.sizePolicy().hasHeightForWidth())
+        self.err_remarks.setSizePolicy(sizePolicy)
         self.err_remarks.setStyleSheet(u"color: #b3261e;")
         self.err_remarks.setWordWrap(True)
 

@@ -43,6 +43,11 @@ class Ui_EquipmentDialog(object):
 
         self.err_asset_no = QLabel(EquipmentDialog)
         self.err_asset_no.setObjectName(u"err_asset_no")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_asset_no.sizePolicy().hasHeightForWidth())
+        self.err_asset_no.setSizePolicy(sizePolicy)
         self.err_asset_no.setStyleSheet(u"color: #b3261e;")
         self.err_asset_no.setWordWrap(True)
 
@@ -60,6 +65,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_name = QLabel(EquipmentDialog)
         self.err_name.setObjectName(u"err_name")
+        sizePolicy.setHeightForWidth(self.err_name.sizePolicy().hasHeightForWidth())
+        self.err_name.setSizePolicy(sizePolicy)
         self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
@@ -77,6 +84,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_model = QLabel(EquipmentDialog)
         self.err_model.setObjectName(u"err_model")
+        sizePolicy.setHeightForWidth(self.err_model.sizePolicy().hasHeightForWidth())
+        self.err_model.setSizePolicy(sizePolicy)
         self.err_model.setStyleSheet(u"color: #b3261e;")
         self.err_model.setWordWrap(True)
 
@@ -95,6 +104,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_quantity = QLabel(EquipmentDialog)
         self.err_quantity.setObjectName(u"err_quantity")
+        sizePolicy.setHeightForWidth(self.err_quantity.sizePolicy().hasHeightForWidth())
+        self.err_quantity.setSizePolicy(sizePolicy)
         self.err_quantity.setStyleSheet(u"color: #b3261e;")
         self.err_quantity.setWordWrap(True)
 
@@ -112,6 +123,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_unit = QLabel(EquipmentDialog)
         self.err_unit.setObjectName(u"err_unit")
+        sizePolicy.setHeightForWidth(self.err_unit.sizePolicy().hasHeightForWidth())
+        self.err_unit.setSizePolicy(sizePolicy)
         self.err_unit.setStyleSheet(u"color: #b3261e;")
         self.err_unit.setWordWrap(True)
 
@@ -129,6 +142,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_status = QLabel(EquipmentDialog)
         self.err_status.setObjectName(u"err_status")
+        sizePolicy.setHeightForWidth(self.err_status.sizePolicy().hasHeightForWidth())
+        self.err_status.setSizePolicy(sizePolicy)
         self.err_status.setStyleSheet(u"color: #b3261e;")
         self.err_status.setWordWrap(True)
 
@@ -146,6 +161,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_venue_id = QLabel(EquipmentDialog)
         self.err_venue_id.setObjectName(u"err_venue_id")
+        sizePolicy.setHeightForWidth(self.err_venue_id.sizePolicy().hasHeightForWidth())
+        self.err_venue_id.setSizePolicy(sizePolicy)
         self.err_venue_id.setStyleSheet(u"color: #b3261e;")
         self.err_venue_id.setWordWrap(True)
 
@@ -165,6 +182,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_acquired_on = QLabel(EquipmentDialog)
         self.err_acquired_on.setObjectName(u"err_acquired_on")
+        sizePolicy.setHeightForWidth(self.err_acquired_on.sizePolicy().hasHeightForWidth())
+        self.err_acquired_on.setSizePolicy(sizePolicy)
         self.err_acquired_on.setStyleSheet(u"color: #b3261e;")
         self.err_acquired_on.setWordWrap(True)
 
@@ -184,6 +203,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_value_fen = QLabel(EquipmentDialog)
         self.err_value_fen.setObjectName(u"err_value_fen")
+        sizePolicy.setHeightForWidth(self.err_value_fen.sizePolicy().hasHeightForWidth())
+        self.err_value_fen.setSizePolicy(sizePolicy)
         self.err_value_fen.setStyleSheet(u"color: #b3261e;")
         self.err_value_fen.setWordWrap(True)
 
@@ -202,6 +223,8 @@ class Ui_EquipmentDialog(object):
 
         self.err_notes = QLabel(EquipmentDialog)
         self.err_notes.setObjectName(u"err_notes")
+        sizePolicy.setHeightForWidth(self.err_notes.sizePolicy().hasHeightForWidth())
+        self.err_notes.setSizePolicy(sizePolicy)
         self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 

@@ -43,6 +43,11 @@ class Ui_InstitutionDialog(object):
 
         self.err_name = QLabel(InstitutionDialog)
         self.err_name.setObjectName(u"err_name")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_name.sizePolicy().hasHeightForWidth())
+        self.err_name.setSizePolicy(sizePolicy)
         self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
@@ -60,6 +65,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_uscc = QLabel(InstitutionDialog)
         self.err_uscc.setObjectName(u"err_uscc")
+        sizePolicy.setHeightForWidth(self.err_uscc.sizePolicy().hasHeightForWidth())
+        self.err_uscc.setSizePolicy(sizePolicy)
         self.err_uscc.setStyleSheet(u"color: #b3261e;")
         self.err_uscc.setWordWrap(True)
 
@@ -77,6 +84,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_license_no = QLabel(InstitutionDialog)
         self.err_license_no.setObjectName(u"err_license_no")
+        sizePolicy.setHeightForWidth(self.err_license_no.sizePolicy().hasHeightForWidth())
+        self.err_license_no.setSizePolicy(sizePolicy)
         self.err_license_no.setStyleSheet(u"color: #b3261e;")
         self.err_license_no.setWordWrap(True)
 
@@ -94,6 +103,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_county = QLabel(InstitutionDialog)
         self.err_county.setObjectName(u"err_county")
+        sizePolicy.setHeightForWidth(self.err_county.sizePolicy().hasHeightForWidth())
+        self.err_county.setSizePolicy(sizePolicy)
         self.err_county.setStyleSheet(u"color: #b3261e;")
         self.err_county.setWordWrap(True)
 
@@ -111,6 +122,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_address = QLabel(InstitutionDialog)
         self.err_address.setObjectName(u"err_address")
+        sizePolicy.setHeightForWidth(self.err_address.sizePolicy().hasHeightForWidth())
+        self.err_address.setSizePolicy(sizePolicy)
         self.err_address.setStyleSheet(u"color: #b3261e;")
         self.err_address.setWordWrap(True)
 
@@ -128,6 +141,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_legal_representative = QLabel(InstitutionDialog)
         self.err_legal_representative.setObjectName(u"err_legal_representative")
+        sizePolicy.setHeightForWidth(self.err_legal_representative.sizePolicy().hasHeightForWidth())
+        self.err_legal_representative.setSizePolicy(sizePolicy)
         self.err_legal_representative.setStyleSheet(u"color: #b3261e;")
         self.err_legal_representative.setWordWrap(True)
 
@@ -145,6 +160,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_contact_person = QLabel(InstitutionDialog)
         self.err_contact_person.setObjectName(u"err_contact_person")
+        sizePolicy.setHeightForWidth(self.err_contact_person.sizePolicy().hasHeightForWidth())
+        self.err_contact_person.setSizePolicy(sizePolicy)
         self.err_contact_person.setStyleSheet(u"color: #b3261e;")
         self.err_contact_person.setWordWrap(True)
 
@@ -162,6 +179,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_contact_phone = QLabel(InstitutionDialog)
         self.err_contact_phone.setObjectName(u"err_contact_phone")
+        sizePolicy.setHeightForWidth(self.err_contact_phone.sizePolicy().hasHeightForWidth())
+        self.err_contact_phone.setSizePolicy(sizePolicy)
         self.err_contact_phone.setStyleSheet(u"color: #b3261e;")
         self.err_contact_phone.setWordWrap(True)
 
@@ -181,6 +200,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_designated_from = QLabel(InstitutionDialog)
         self.err_designated_from.setObjectName(u"err_designated_from")
+        sizePolicy.setHeightForWidth(self.err_designated_from.sizePolicy().hasHeightForWidth())
+        self.err_designated_from.setSizePolicy(sizePolicy)
         self.err_designated_from.setStyleSheet(u"color: #b3261e;")
         self.err_designated_from.setWordWrap(True)
 
@@ -200,6 +221,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_designated_to = QLabel(InstitutionDialog)
         self.err_designated_to.setObjectName(u"err_designated_to")
+        sizePolicy.setHeightForWidth(self.err_designated_to.sizePolicy().hasHeightForWidth())
+        self.err_designated_to.setSizePolicy(sizePolicy)
         self.err_designated_to.setStyleSheet(u"color: #b3261e;")
         self.err_designated_to.setWordWrap(True)
 
@@ -218,6 +241,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_equipment_target_pct = QLabel(InstitutionDialog)
         self.err_equipment_target_pct.setObjectName(u"err_equipment_target_pct")
+        sizePolicy.setHeightForWidth(self.err_equipment_target_pct.sizePolicy().hasHeightForWidth())
+        self.err_equipment_target_pct.setSizePolicy(sizePolicy)
         self.err_equipment_target_pct.setStyleSheet(u"color: #b3261e;")
         self.err_equipment_target_pct.setWordWrap(True)
 
@@ -236,6 +261,8 @@ class Ui_InstitutionDialog(object):
 
         self.err_trade_ids = QLabel(InstitutionDialog)
         self.err_trade_ids.setObjectName(u"err_trade_ids")
+        sizePolicy.setHeightForWidth(self.err_trade_ids.sizePolicy().hasHeightForWidth())
+        self.err_trade_ids.setSizePolicy(sizePolicy)
         self.err_trade_ids.setStyleSheet(u"color: #b3261e;")
         self.err_trade_ids.setWordWrap(True)
 

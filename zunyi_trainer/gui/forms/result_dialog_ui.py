@@ -43,6 +43,11 @@ class Ui_ResultDialog(object):
 
         self.err_result = QLabel(ResultDialog)
         self.err_result.setObjectName(u"err_result")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_result.sizePolicy().hasHeightForWidth())
+        self.err_result.setSizePolicy(sizePolicy)
         self.err_result.setStyleSheet(u"color: #b3261e;")
         self.err_result.setWordWrap(True)
 
@@ -62,6 +67,8 @@ class Ui_ResultDialog(object):
 
         self.err_score = QLabel(ResultDialog)
         self.err_score.setObjectName(u"err_score")
+        sizePolicy.setHeightForWidth(self.err_score.sizePolicy().hasHeightForWidth())
+        self.err_score.setSizePolicy(sizePolicy)
         self.err_score.setStyleSheet(u"color: #b3261e;")
         self.err_score.setWordWrap(True)
 
@@ -81,6 +88,8 @@ class Ui_ResultDialog(object):
 
         self.err_exam_date = QLabel(ResultDialog)
         self.err_exam_date.setObjectName(u"err_exam_date")
+        sizePolicy.setHeightForWidth(self.err_exam_date.sizePolicy().hasHeightForWidth())
+        self.err_exam_date.setSizePolicy(sizePolicy)
         self.err_exam_date.setStyleSheet(u"color: #b3261e;")
         self.err_exam_date.setWordWrap(True)
 
@@ -98,6 +107,8 @@ class Ui_ResultDialog(object):
 
         self.err_certificate_type = QLabel(ResultDialog)
         self.err_certificate_type.setObjectName(u"err_certificate_type")
+        sizePolicy.setHeightForWidth(self.err_certificate_type.sizePolicy().hasHeightForWidth())
+        self.err_certificate_type.setSizePolicy(sizePolicy)
         self.err_certificate_type.setStyleSheet(u"color: #b3261e;")
         self.err_certificate_type.setWordWrap(True)
 
@@ -115,6 +126,8 @@ class Ui_ResultDialog(object):
 
         self.err_certificate_no = QLabel(ResultDialog)
         self.err_certificate_no.setObjectName(u"err_certificate_no")
+        sizePolicy.setHeightForWidth(self.err_certificate_no.sizePolicy().hasHeightForWidth())
+        self.err_certificate_no.setSizePolicy(sizePolicy)
         self.err_certificate_no.setStyleSheet(u"color: #b3261e;")
         self.err_certificate_no.setWordWrap(True)
 
@@ -134,6 +147,8 @@ class Ui_ResultDialog(object):
 
         self.err_certificate_issued_on = QLabel(ResultDialog)
         self.err_certificate_issued_on.setObjectName(u"err_certificate_issued_on")
+        sizePolicy.setHeightForWidth(self.err_certificate_issued_on.sizePolicy().hasHeightForWidth())
+        self.err_certificate_issued_on.setSizePolicy(sizePolicy)
         self.err_certificate_issued_on.setStyleSheet(u"color: #b3261e;")
         self.err_certificate_issued_on.setWordWrap(True)
 

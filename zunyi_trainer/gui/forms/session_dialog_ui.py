@@ -45,6 +45,11 @@ class Ui_SessionDialog(object):
 
         self.err_date = QLabel(SessionDialog)
         self.err_date.setObjectName(u"err_date")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_date.sizePolicy().hasHeightForWidth())
+        self.err_date.setSizePolicy(sizePolicy)
         self.err_date.setStyleSheet(u"color: #b3261e;")
         self.err_date.setWordWrap(True)
 
@@ -63,6 +68,8 @@ class Ui_SessionDialog(object):
 
         self.err_start_time = QLabel(SessionDialog)
         self.err_start_time.setObjectName(u"err_start_time")
+        sizePolicy.setHeightForWidth(self.err_start_time.sizePolicy().hasHeightForWidth())
+        self.err_start_time.setSizePolicy(sizePolicy)
         self.err_start_time.setStyleSheet(u"color: #b3261e;")
         self.err_start_time.setWordWrap(True)
 
@@ -81,6 +88,8 @@ class Ui_SessionDialog(object):
 
         self.err_end_time = QLabel(SessionDialog)
         self.err_end_time.setObjectName(u"err_end_time")
+        sizePolicy.setHeightForWidth(self.err_end_time.sizePolicy().hasHeightForWidth())
+        self.err_end_time.setSizePolicy(sizePolicy)
         self.err_end_time.setStyleSheet(u"color: #b3261e;")
         self.err_end_time.setWordWrap(True)
 
@@ -99,6 +108,8 @@ class Ui_SessionDialog(object):
 
         self.err_periods = QLabel(SessionDialog)
         self.err_periods.setObjectName(u"err_periods")
+        sizePolicy.setHeightForWidth(self.err_periods.sizePolicy().hasHeightForWidth())
+        self.err_periods.setSizePolicy(sizePolicy)
         self.err_periods.setStyleSheet(u"color: #b3261e;")
         self.err_periods.setWordWrap(True)
 
@@ -116,6 +127,8 @@ class Ui_SessionDialog(object):
 
         self.err_kind = QLabel(SessionDialog)
         self.err_kind.setObjectName(u"err_kind")
+        sizePolicy.setHeightForWidth(self.err_kind.sizePolicy().hasHeightForWidth())
+        self.err_kind.setSizePolicy(sizePolicy)
         self.err_kind.setStyleSheet(u"color: #b3261e;")
         self.err_kind.setWordWrap(True)
 
@@ -133,6 +146,8 @@ class Ui_SessionDialog(object):
 
         self.err_topic = QLabel(SessionDialog)
         self.err_topic.setObjectName(u"err_topic")
+        sizePolicy.setHeightForWidth(self.err_topic.sizePolicy().hasHeightForWidth())
+        self.err_topic.setSizePolicy(sizePolicy)
         self.err_topic.setStyleSheet(u"color: #b3261e;")
         self.err_topic.setWordWrap(True)
 
@@ -150,6 +165,8 @@ class Ui_SessionDialog(object):
 
         self.err_teacher_id = QLabel(SessionDialog)
         self.err_teacher_id.setObjectName(u"err_teacher_id")
+        sizePolicy.setHeightForWidth(self.err_teacher_id.sizePolicy().hasHeightForWidth())
+        self.err_teacher_id.setSizePolicy(sizePolicy)
         self.err_teacher_id.setStyleSheet(u"color: #b3261e;")
         self.err_teacher_id.setWordWrap(True)
 
@@ -167,6 +184,8 @@ class Ui_SessionDialog(object):
 
         self.err_venue_id = QLabel(SessionDialog)
         self.err_venue_id.setObjectName(u"err_venue_id")
+        sizePolicy.setHeightForWidth(self.err_venue_id.sizePolicy().hasHeightForWidth())
+        self.err_venue_id.setSizePolicy(sizePolicy)
         self.err_venue_id.setStyleSheet(u"color: #b3261e;")
         self.err_venue_id.setWordWrap(True)
 
@@ -185,6 +204,8 @@ class Ui_SessionDialog(object):
 
         self.err_notes = QLabel(SessionDialog)
         self.err_notes.setObjectName(u"err_notes")
+        sizePolicy.setHeightForWidth(self.err_notes.sizePolicy().hasHeightForWidth())
+        self.err_notes.setSizePolicy(sizePolicy)
         self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 

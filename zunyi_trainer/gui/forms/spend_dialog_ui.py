@@ -44,6 +44,11 @@ class Ui_SpendDialog(object):
 
         self.err_kind = QLabel(SpendDialog)
         self.err_kind.setObjectName(u"err_kind")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_kind.sizePolicy().hasHeightForWidth())
+        self.err_kind.setSizePolicy(sizePolicy)
         self.err_kind.setStyleSheet(u"color: #b3261e;")
         self.err_kind.setWordWrap(True)
 
@@ -63,6 +68,8 @@ class Ui_SpendDialog(object):
 
         self.err_spent_on = QLabel(SpendDialog)
         self.err_spent_on.setObjectName(u"err_spent_on")
+        sizePolicy.setHeightForWidth(self.err_spent_on.sizePolicy().hasHeightForWidth())
+        self.err_spent_on.setSizePolicy(sizePolicy)
         self.err_spent_on.setStyleSheet(u"color: #b3261e;")
         self.err_spent_on.setWordWrap(True)
 
@@ -82,6 +89,8 @@ class Ui_SpendDialog(object):
 
         self.err_amount_fen = QLabel(SpendDialog)
         self.err_amount_fen.setObjectName(u"err_amount_fen")
+        sizePolicy.setHeightForWidth(self.err_amount_fen.sizePolicy().hasHeightForWidth())
+        self.err_amount_fen.setSizePolicy(sizePolicy)
         self.err_amount_fen.setStyleSheet(u"color: #b3261e;")
         self.err_amount_fen.setWordWrap(True)
 
@@ -99,6 +108,8 @@ class Ui_SpendDialog(object):
 
         self.err_equipment_id = QLabel(SpendDialog)
         self.err_equipment_id.setObjectName(u"err_equipment_id")
+        sizePolicy.setHeightForWidth(self.err_equipment_id.sizePolicy().hasHeightForWidth())
+        self.err_equipment_id.setSizePolicy(sizePolicy)
         self.err_equipment_id.setStyleSheet(u"color: #b3261e;")
         self.err_equipment_id.setWordWrap(True)
 
@@ -116,6 +127,8 @@ class Ui_SpendDialog(object):
 
         self.err_description = QLabel(SpendDialog)
         self.err_description.setObjectName(u"err_description")
+        sizePolicy.setHeightForWidth(self.err_description.sizePolicy().hasHeightForWidth())
+        self.err_description.setSizePolicy(sizePolicy)
         self.err_description.setStyleSheet(u"color: #b3261e;")
         self.err_description.setWordWrap(True)
 
@@ -133,6 +146,8 @@ class Ui_SpendDialog(object):
 
         self.err_supplier = QLabel(SpendDialog)
         self.err_supplier.setObjectName(u"err_supplier")
+        sizePolicy.setHeightForWidth(self.err_supplier.sizePolicy().hasHeightForWidth())
+        self.err_supplier.setSizePolicy(sizePolicy)
         self.err_supplier.setStyleSheet(u"color: #b3261e;")
         self.err_supplier.setWordWrap(True)
 
@@ -150,6 +165,8 @@ class Ui_SpendDialog(object):
 
         self.err_invoice_no = QLabel(SpendDialog)
         self.err_invoice_no.setObjectName(u"err_invoice_no")
+        sizePolicy.setHeightForWidth(self.err_invoice_no.sizePolicy().hasHeightForWidth())
+        self.err_invoice_no.setSizePolicy(sizePolicy)
         self.err_invoice_no.setStyleSheet(u"color: #b3261e;")
         self.err_invoice_no.setWordWrap(True)
 
@@ -168,6 +185,8 @@ class Ui_SpendDialog(object):
 
         self.err_notes = QLabel(SpendDialog)
         self.err_notes.setObjectName(u"err_notes")
+        sizePolicy.setHeightForWidth(self.err_notes.sizePolicy().hasHeightForWidth())
+        self.err_notes.setSizePolicy(sizePolicy)
         self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
@@ -186,6 +205,8 @@ class Ui_SpendDialog(object):
 
         self.err_attachments = QLabel(SpendDialog)
         self.err_attachments.setObjectName(u"err_attachments")
+        sizePolicy.setHeightForWidth(self.err_attachments.sizePolicy().hasHeightForWidth())
+        self.err_attachments.setSizePolicy(sizePolicy)
         self.err_attachments.setStyleSheet(u"color: #b3261e;")
         self.err_attachments.setWordWrap(True)
 

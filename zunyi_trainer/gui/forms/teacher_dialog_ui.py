@@ -48,6 +48,11 @@ class Ui_TeacherDialog(object):
 
         self.err_name = QLabel(self.basicTab)
         self.err_name.setObjectName(u"err_name")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_name.sizePolicy().hasHeightForWidth())
+        self.err_name.setSizePolicy(sizePolicy)
         self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
@@ -65,6 +70,8 @@ class Ui_TeacherDialog(object):
 
         self.err_id_number = QLabel(self.basicTab)
         self.err_id_number.setObjectName(u"err_id_number")
+        sizePolicy.setHeightForWidth(self.err_id_number.sizePolicy().hasHeightForWidth())
+        self.err_id_number.setSizePolicy(sizePolicy)
         self.err_id_number.setStyleSheet(u"color: #b3261e;")
         self.err_id_number.setWordWrap(True)
 
@@ -77,11 +84,15 @@ class Ui_TeacherDialog(object):
 
         self.sex = QLabel(self.basicTab)
         self.sex.setObjectName(u"sex")
+        sizePolicy.setHeightForWidth(self.sex.sizePolicy().hasHeightForWidth())
+        self.sex.setSizePolicy(sizePolicy)
 
         self.formLayout.setWidget(4, QFormLayout.ItemRole.FieldRole, self.sex)
 
         self.err_sex = QLabel(self.basicTab)
         self.err_sex.setObjectName(u"err_sex")
+        sizePolicy.setHeightForWidth(self.err_sex.sizePolicy().hasHeightForWidth())
+        self.err_sex.setSizePolicy(sizePolicy)
         self.err_sex.setStyleSheet(u"color: #b3261e;")
         self.err_sex.setWordWrap(True)
 
@@ -99,6 +110,8 @@ class Ui_TeacherDialog(object):
 
         self.err_phone = QLabel(self.basicTab)
         self.err_phone.setObjectName(u"err_phone")
+        sizePolicy.setHeightForWidth(self.err_phone.sizePolicy().hasHeightForWidth())
+        self.err_phone.setSizePolicy(sizePolicy)
         self.err_phone.setStyleSheet(u"color: #b3261e;")
         self.err_phone.setWordWrap(True)
 
@@ -116,6 +129,8 @@ class Ui_TeacherDialog(object):
 
         self.err_employment = QLabel(self.basicTab)
         self.err_employment.setObjectName(u"err_employment")
+        sizePolicy.setHeightForWidth(self.err_employment.sizePolicy().hasHeightForWidth())
+        self.err_employment.setSizePolicy(sizePolicy)
         self.err_employment.setStyleSheet(u"color: #b3261e;")
         self.err_employment.setWordWrap(True)
 
@@ -133,6 +148,8 @@ class Ui_TeacherDialog(object):
 
         self.err_education = QLabel(self.basicTab)
         self.err_education.setObjectName(u"err_education")
+        sizePolicy.setHeightForWidth(self.err_education.sizePolicy().hasHeightForWidth())
+        self.err_education.setSizePolicy(sizePolicy)
         self.err_education.setStyleSheet(u"color: #b3261e;")
         self.err_education.setWordWrap(True)
 
@@ -150,6 +167,8 @@ class Ui_TeacherDialog(object):
 
         self.err_title = QLabel(self.basicTab)
         self.err_title.setObjectName(u"err_title")
+        sizePolicy.setHeightForWidth(self.err_title.sizePolicy().hasHeightForWidth())
+        self.err_title.setSizePolicy(sizePolicy)
         self.err_title.setStyleSheet(u"color: #b3261e;")
         self.err_title.setWordWrap(True)
 
@@ -167,6 +186,8 @@ class Ui_TeacherDialog(object):
 
         self.err_specialty = QLabel(self.basicTab)
         self.err_specialty.setObjectName(u"err_specialty")
+        sizePolicy.setHeightForWidth(self.err_specialty.sizePolicy().hasHeightForWidth())
+        self.err_specialty.setSizePolicy(sizePolicy)
         self.err_specialty.setStyleSheet(u"color: #b3261e;")
         self.err_specialty.setWordWrap(True)
 
@@ -186,6 +207,8 @@ class Ui_TeacherDialog(object):
 
         self.err_hired_on = QLabel(self.basicTab)
         self.err_hired_on.setObjectName(u"err_hired_on")
+        sizePolicy.setHeightForWidth(self.err_hired_on.sizePolicy().hasHeightForWidth())
+        self.err_hired_on.setSizePolicy(sizePolicy)
         self.err_hired_on.setStyleSheet(u"color: #b3261e;")
         self.err_hired_on.setWordWrap(True)
 
@@ -205,6 +228,8 @@ class Ui_TeacherDialog(object):
 
         self.err_left_on = QLabel(self.basicTab)
         self.err_left_on.setObjectName(u"err_left_on")
+        sizePolicy.setHeightForWidth(self.err_left_on.sizePolicy().hasHeightForWidth())
+        self.err_left_on.setSizePolicy(sizePolicy)
         self.err_left_on.setStyleSheet(u"color: #b3261e;")
         self.err_left_on.setWordWrap(True)
 
@@ -223,6 +248,8 @@ class Ui_TeacherDialog(object):
 
         self.err_notes = QLabel(self.basicTab)
         self.err_notes.setObjectName(u"err_notes")
+        sizePolicy.setHeightForWidth(self.err_notes.sizePolicy().hasHeightForWidth())
+        self.err_notes.setSizePolicy(sizePolicy)
         self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 

@@ -42,6 +42,11 @@ class Ui_TraineeDialog(object):
 
         self.err_name = QLabel(TraineeDialog)
         self.err_name.setObjectName(u"err_name")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_name.sizePolicy().hasHeightForWidth())
+        self.err_name.setSizePolicy(sizePolicy)
         self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
@@ -59,6 +64,8 @@ class Ui_TraineeDialog(object):
 
         self.err_id_number = QLabel(TraineeDialog)
         self.err_id_number.setObjectName(u"err_id_number")
+        sizePolicy.setHeightForWidth(self.err_id_number.sizePolicy().hasHeightForWidth())
+        self.err_id_number.setSizePolicy(sizePolicy)
         self.err_id_number.setStyleSheet(u"color: #b3261e;")
         self.err_id_number.setWordWrap(True)
 
@@ -71,11 +78,15 @@ class Ui_TraineeDialog(object):
 
         self.birth_date = QLabel(TraineeDialog)
         self.birth_date.setObjectName(u"birth_date")
+        sizePolicy.setHeightForWidth(self.birth_date.sizePolicy().hasHeightForWidth())
+        self.birth_date.setSizePolicy(sizePolicy)
 
         self.formLayout.setWidget(4, QFormLayout.ItemRole.FieldRole, self.birth_date)
 
         self.err_birth_date = QLabel(TraineeDialog)
         self.err_birth_date.setObjectName(u"err_birth_date")
+        sizePolicy.setHeightForWidth(self.err_birth_date.sizePolicy().hasHeightForWidth())
+        self.err_birth_date.setSizePolicy(sizePolicy)
         self.err_birth_date.setStyleSheet(u"color: #b3261e;")
         self.err_birth_date.setWordWrap(True)
 
@@ -88,11 +99,15 @@ class Ui_TraineeDialog(object):
 
         self.sex = QLabel(TraineeDialog)
         self.sex.setObjectName(u"sex")
+        sizePolicy.setHeightForWidth(self.sex.sizePolicy().hasHeightForWidth())
+        self.sex.setSizePolicy(sizePolicy)
 
         self.formLayout.setWidget(6, QFormLayout.ItemRole.FieldRole, self.sex)
 
         self.err_sex = QLabel(TraineeDialog)
         self.err_sex.setObjectName(u"err_sex")
+        sizePolicy.setHeightForWidth(self.err_sex.sizePolicy().hasHeightForWidth())
+        self.err_sex.setSizePolicy(sizePolicy)
         self.err_sex.setStyleSheet(u"color: #b3261e;")
         self.err_sex.setWordWrap(True)
 
@@ -110,6 +125,8 @@ class Ui_TraineeDialog(object):
 
         self.err_phone = QLabel(TraineeDialog)
         self.err_phone.setObjectName(u"err_phone")
+        sizePolicy.setHeightForWidth(self.err_phone.sizePolicy().hasHeightForWidth())
+        self.err_phone.setSizePolicy(sizePolicy)
         self.err_phone.setStyleSheet(u"color: #b3261e;")
         self.err_phone.setWordWrap(True)
 
@@ -127,6 +144,8 @@ class Ui_TraineeDialog(object):
 
         self.err_education = QLabel(TraineeDialog)
         self.err_education.setObjectName(u"err_education")
+        sizePolicy.setHeightForWidth(self.err_education.sizePolicy().hasHeightForWidth())
+        self.err_education.setSizePolicy(sizePolicy)
         self.err_education.setStyleSheet(u"color: #b3261e;")
         self.err_education.setWordWrap(True)
 
@@ -144,6 +163,8 @@ class Ui_TraineeDialog(object):
 
         self.err_category = QLabel(TraineeDialog)
         self.err_category.setObjectName(u"err_category")
+        sizePolicy.setHeightForWidth(self.err_category.sizePolicy().hasHeightForWidth())
+        self.err_category.setSizePolicy(sizePolicy)
         self.err_category.setStyleSheet(u"color: #b3261e;")
         self.err_category.setWordWrap(True)
 
@@ -161,6 +182,8 @@ class Ui_TraineeDialog(object):
 
         self.err_household_address = QLabel(TraineeDialog)
         self.err_household_address.setObjectName(u"err_household_address")
+        sizePolicy.setHeightForWidth(self.err_household_address.sizePolicy().hasHeightForWidth())
+        self.err_household_address.setSizePolicy(sizePolicy)
         self.err_household_address.setStyleSheet(u"color: #b3261e;")
         self.err_household_address.setWordWrap(True)
 
@@ -178,6 +201,8 @@ class Ui_TraineeDialog(object):
 
         self.err_current_address = QLabel(TraineeDialog)
         self.err_current_address.setObjectName(u"err_current_address")
+        sizePolicy.setHeightForWidth(self.err_current_address.sizePolicy().hasHeightForWidth())
+        self.err_current_address.setSizePolicy(sizePolicy)
         self.err_current_address.setStyleSheet(u"color: #b3261e;")
         self.err_current_address.setWordWrap(True)
 
@@ -195,6 +220,8 @@ class Ui_TraineeDialog(object):
 
         self.err_employer = QLabel(TraineeDialog)
         self.err_employer.setObjectName(u"err_employer")
+        sizePolicy.setHeightForWidth(self.err_employer.sizePolicy().hasHeightForWidth())
+        self.err_employer.setSizePolicy(sizePolicy)
         self.err_employer.setStyleSheet(u"color: #b3261e;")
         self.err_employer.setWordWrap(True)
 
@@ -213,6 +240,8 @@ class Ui_TraineeDialog(object):
 
         self.err_notes = QLabel(TraineeDialog)
         self.err_notes.setObjectName(u"err_notes")
+        sizePolicy.setHeightForWidth(self.err_notes.sizePolicy().hasHeightForWidth())
+        self.err_notes.setSizePolicy(sizePolicy)
         self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 

@@ -43,6 +43,11 @@ class Ui_VenueDialog(object):
 
         self.err_name = QLabel(VenueDialog)
         self.err_name.setObjectName(u"err_name")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        sizePolicy.setHorizontalStretch(0)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.err_name.sizePolicy().hasHeightForWidth())
+        self.err_name.setSizePolicy(sizePolicy)
         self.err_name.setStyleSheet(u"color: #b3261e;")
         self.err_name.setWordWrap(True)
 
@@ -60,6 +65,8 @@ class Ui_VenueDialog(object):
 
         self.err_kind = QLabel(VenueDialog)
         self.err_kind.setObjectName(u"err_kind")
+        sizePolicy.setHeightForWidth(self.err_kind.sizePolicy().hasHeightForWidth())
+        self.err_kind.setSizePolicy(sizePolicy)
         self.err_kind.setStyleSheet(u"color: #b3261e;")
         self.err_kind.setWordWrap(True)
 
@@ -77,6 +84,8 @@ class Ui_VenueDialog(object):
 
         self.err_address = QLabel(VenueDialog)
         self.err_address.setObjectName(u"err_address")
+        sizePolicy.setHeightForWidth(self.err_address.sizePolicy().hasHeightForWidth())
+        self.err_address.setSizePolicy(sizePolicy)
         self.err_address.setStyleSheet(u"color: #b3261e;")
         self.err_address.setWordWrap(True)
 
@@ -96,6 +105,8 @@ class Ui_VenueDialog(object):
 
         self.err_area_m2 = QLabel(VenueDialog)
         self.err_area_m2.setObjectName(u"err_area_m2")
+        sizePolicy.setHeightForWidth(self.err_area_m2.sizePolicy().hasHeightForWidth())
+        self.err_area_m2.setSizePolicy(sizePolicy)
         self.err_area_m2.setStyleSheet(u"color: #b3261e;")
         self.err_area_m2.setWordWrap(True)
 
@@ -114,6 +125,8 @@ class Ui_VenueDialog(object):
 
         self.err_seats = QLabel(VenueDialog)
         self.err_seats.setObjectName(u"err_seats")
+        sizePolicy.setHeightForWidth(self.err_seats.sizePolicy().hasHeightForWidth())
+        self.err_seats.setSizePolicy(sizePolicy)
         self.err_seats.setStyleSheet(u"color: #b3261e;")
         self.err_seats.setWordWrap(True)
 
@@ -131,6 +144,8 @@ class Ui_VenueDialog(object):
 
         self.err_active = QLabel(VenueDialog)
         self.err_active.setObjectName(u"err_active")
+        sizePolicy.setHeightForWidth(self.err_active.sizePolicy().hasHeightForWidth())
+        self.err_active.setSizePolicy(sizePolicy)
         self.err_active.setStyleSheet(u"color: #b3261e;")
         self.err_active.setWordWrap(True)
 
@@ -149,6 +164,8 @@ class Ui_VenueDialog(object):
 
         self.err_notes = QLabel(VenueDialog)
         self.err_notes.setObjectName(u"err_notes")
+        sizePolicy.setHeightForWidth(self.err_notes.sizePolicy().hasHeightForWidth())
+        self.err_notes.setSizePolicy(sizePolicy)
         self.err_notes.setStyleSheet(u"color: #b3261e;")
         self.err_notes.setWordWrap(True)
 
