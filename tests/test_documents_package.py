@@ -155,14 +155,21 @@ def test_package_holds_the_pdfs_the_xlsx_and_an_index_of_every_file(shared_packa
             assert rel in index
             assert hashlib.sha256(p.read_bytes()).hexdigest() in index
             assert f"{p.stat().st_size:,}" in index
-    roster = openpyxl.load_workbook(data / "05-花名册.xlsx").worksheets[0]
-    cells = {str(c.value) for row in roster.iter_rows() for c in row if c.value is not None}
-    for number in ids:
-        assert idcard.mask(number) in cells
-        assert number not in cells, "the roster workbook masks ID numbers"
-    attendance = openpyxl.load_workbook(data / "06-考勤.xlsx")
-    detail = attendance["考勤明细"]
-    statuses = [c.value for row in detail.iter_rows() for c in row if c.value in ("出勤", "旷课")]
+
+    def cells(path: Path, sheet: str | None = None) -> list[str]:
+        wb = openpyxl.load_workbook(path)
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        return [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+
+    # the roster workbook mirrors the application's roster: full ID numbers, as the county requires
+    roster = cells(data / "05-花名册.xlsx")
+    assert all(number in roster for number in ids)
+    # attendance workbooks carry masked numbers only
+    for book in ("06-考勤表.xlsx", "07-考勤明细（签到签退时间）.xlsx"):
+        values = cells(data / book)
+        assert all(idcard.mask(number) in values for number in ids), book
+        assert not any(number in values for number in ids), book
+    statuses = [v for v in cells(data / "07-考勤明细（签到签退时间）.xlsx", "考勤明细") if v in ("出勤", "旷课")]
     assert len(statuses) == 6 * 6
 
 

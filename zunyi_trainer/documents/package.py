@@ -1,7 +1,8 @@
 """档案移交包: one zip per class, a BagIt bag (RFC 8493) that stands on its own.
 
 It holds the archive PDF, the application and the sign-in sheets as PDFs, every attachment in
-its original form under a readable name, the roster and attendance as xlsx, and an index page
+its original form under a readable name, the roster and attendance as xlsx (the roster module's
+workbooks, which import back; the roster with full ID numbers like the application's), and an index page
 in Chinese (``索引.html``, opens in any browser) listing every file with its size and SHA-256.
 The bag's SHA-256 manifest lets anyone check it with any BagIt tool, or by hand with sha256sum.
 """
@@ -310,8 +311,7 @@ def build_package(
             build_signin(session, cls, signin_dir / f"签到表-{d.isoformat()}.pdf", on=d, fonts=fonts)
             step()
         missing = _copy_attachments(attachments, store, root / "04-附件", step)
-        _write_sheets(root / "05-花名册.xlsx", cls.code, roster_sheets(cls))
-        _write_sheets(root / "06-考勤.xlsx", cls.code, attendance_sheets(session, cls))
+        _workbooks(session, cls, root)
         step()
         if missing:
             (root / "04-附件" / "缺失文件说明.txt").write_text(
@@ -337,6 +337,22 @@ def build_package(
         _zip_dir(root, target)
         step()
     return target
+
+
+def _workbooks(session, cls: TrainingClass, root: Path) -> None:
+    """花名册 and 考勤表 as the roster module exports them (they import back unchanged; the roster
+    carries full ID numbers like the application's roster it mirrors), plus the sign-in and
+    sign-out times of every mark. Without the roster module, plain sheets of the same facts."""
+    try:
+        from zunyi_trainer.roster.attendance_sheet import export_attendance
+        from zunyi_trainer.roster.export import export_class_roster
+    except ImportError:
+        _write_sheets(root / "05-花名册.xlsx", cls.code, roster_sheets(cls))
+        _write_sheets(root / "06-考勤表.xlsx", cls.code, attendance_sheets(session, cls))
+        return
+    export_class_roster(session, cls, root / "05-花名册.xlsx")
+    export_attendance(session, cls, root / "06-考勤表.xlsx")
+    _write_sheets(root / "07-考勤明细（签到签退时间）.xlsx", cls.code, attendance_sheets(session, cls))
 
 
 def _copy_attachments(attachments: Sequence[Any], store: Path, folder: Path, step: Callable[[], None]) -> list[str]:
