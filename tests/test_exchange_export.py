@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.exchange_fixtures import header, members, records, root_of
+from zunyi_trainer import audit
 from zunyi_trainer.cli import run
 from zunyi_trainer.db import Register
 from zunyi_trainer.exchange import export, signing
@@ -270,3 +271,24 @@ def test_batch_carries_the_documents_of_classes_that_have_them(register: Registe
     without = export_batch(register, tmp_path / "usb", full=True, documents=False)
     assert header(without.path)["documents"]["included"] is False
     assert "--no-documents" in header(without.path)["documents"]["note"]
+
+
+def test_progress_is_reported_up_to_the_total(demo_register: Register, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    export_batch(demo_register, tmp_path, documents=False, progress=lambda done, total: seen.append((done, total)))
+    total = seen[-1][1]
+    assert seen[-1][0] == total and all(t == total for _d, t in seen)
+    assert [d for d, _t in seen] == sorted(d for d, _t in seen)  # never goes backwards
+    assert len(seen) > 3
+
+
+def test_an_audit_event_whose_key_is_not_a_uuid_names_nothing_that_travels(demo_register: Register, tmp_path: Path) -> None:
+    export_batch(demo_register, tmp_path, documents=False)
+    with demo_register.transaction() as s:
+        audit.append_events(
+            s.connection(),
+            [{"action": "update", "table_name": "trainee", "record_key": "42", "class_uuid": None, "changes": {}}],
+        )
+    second = export_batch(demo_register, tmp_path, documents=False)
+    assert records(second.path, "trainees") == []
+    assert verify_batch(second.path).seq == 2

@@ -12,8 +12,9 @@ import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.exchange_fixtures import members, open_copy, recompute_manifests, resign, root_of, tampered, write_zip
+from tests.exchange_fixtures import copy_data_dir, members, open_copy, recompute_manifests, resign, root_of, tampered, write_zip
 from zunyi_trainer.cli import run
+from zunyi_trainer.db import open_register
 from zunyi_trainer.exchange import signing
 from zunyi_trainer.exchange.export import export_batch
 from zunyi_trainer.exchange.verify import BatchRefused, check_chain, known_from_batches, verify_batch
@@ -246,3 +247,26 @@ def test_cli_verify_exits_0_when_all_holds_and_1_naming_the_first_failure(
     assert run([*args, str(bomb)]) == 1
     assert "压缩炸弹" in capsys.readouterr().err
     assert not (tmp_path / "county" / "register.sqlite3").exists()  # verifying opens no register
+
+
+def test_cli_verify_on_the_school_machine_checks_the_chain_against_the_register(
+    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    usb = tmp_path / "usb"
+    assert run(["--data-dir", str(demo_dir), "batch", "export", "--no-documents", "-o", str(usb)]) == 0
+    other = copy_data_dir(demo_dir, tmp_path / "other")  # a copy of the register that goes its own way
+    assert run(["--data-dir", str(demo_dir), "batch", "export", "--no-documents", "-o", str(usb)]) == 0
+    capsys.readouterr()
+    second = sorted(usb.iterdir())[-1]
+    assert run(["--data-dir", str(demo_dir), "batch", "verify", str(second)]) == 0
+    assert "已与本校登记册中记录的批次核对" in capsys.readouterr().out
+
+    reg = open_register(other)
+    try:
+        with reg.transaction() as s:
+            s.scalars(sa.select(Trainee)).first().phone = "13700000000"
+        forked = export_batch(reg, tmp_path / "fork", documents=False).path
+    finally:
+        reg.close()
+    assert run(["--data-dir", str(demo_dir), "batch", "verify", str(forked)]) == 1
+    assert "这不是本校导出的批次 2" in capsys.readouterr().err

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from zunyi_trainer import paths
 from zunyi_trainer.cli.context import Context
 from zunyi_trainer.cli.progress import ProgressBar
 from zunyi_trainer.i18n import text
-from zunyi_trainer.models import BatchKind, BatchState, ExportBatch
+from zunyi_trainer.models import BatchKind, BatchState, ExportBatch, Institution
 from zunyi_trainer.timeutil import format_local
 
 
@@ -141,10 +142,22 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
-    from zunyi_trainer.exchange.verify import known_from_batches, verify_batch
+    from zunyi_trainer.exchange.verify import check_against_exported, known_from_batches, verify_batch
 
     uscc, known = known_from_batches(args.previous, pubkey=args.pubkey) if args.previous else (None, {})
     report = verify_batch(args.file, pubkey=args.pubkey, known=known or None, known_uscc=uscc)
+    recorded = False
+    if not args.previous and paths.register_path(ctx.data_dir).exists():
+        # On the school's machine the register knows what it exported: check the batch against it.
+        with ctx.register(create=False).session() as s:
+            exported = dict(
+                s.execute(
+                    sa.select(ExportBatch.seq, ExportBatch.sha256)
+                    .join(Institution, Institution.id == ExportBatch.institution_id)
+                    .where(Institution.uscc == report.uscc)
+                ).all()
+            )
+        recorded = check_against_exported(report, exported)
     if args.json:
         ctx.json(
             {
@@ -157,6 +170,7 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
                 "fingerprint": report.fingerprint,
                 "key_pinned": report.key_pinned,
                 "chain_checked": report.chain_checked,
+                "recorded_in_register": recorded,
                 "record_counts": report.record_counts,
             }
         )
@@ -185,7 +199,14 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
                 "No registered key was given (--pubkey); the signature was checked with the key in the batch only.",
             )
         )
-    if not report.chain_checked:
+    if recorded:
+        ctx.out(
+            text(
+                "序号和哈希链已与本校登记册中记录的批次核对，相符。",
+                "The sequence and hash chain were checked against the batches recorded in this school's register.",
+            )
+        )
+    elif not report.chain_checked:
         ctx.out(
             text(
                 "没有给出早先的批次（--previous），未核对序号和哈希链。",

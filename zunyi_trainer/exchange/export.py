@@ -48,7 +48,17 @@ from zunyi_trainer.db import Register, current_revision
 from zunyi_trainer.errors import NotFound, ZunyiError
 from zunyi_trainer.exchange import signing
 from zunyi_trainer.exchange.labels import column_label
-from zunyi_trainer.exchange.tables import DELETE, OP_KEY, TABLES, Lookups, TableSpec, columns, row_converter, select_rows
+from zunyi_trainer.exchange.tables import (
+    DELETE,
+    OP_KEY,
+    TABLES,
+    Lookups,
+    TableSpec,
+    columns,
+    is_record_key,
+    row_converter,
+    select_rows,
+)
 from zunyi_trainer.exchange.workbook import WorkbookWriter
 from zunyi_trainer.i18n import text
 from zunyi_trainer.models import AuditEvent, BatchKind, BatchState, ClassStatus, ExportBatch, Institution, TrainingClass
@@ -171,7 +181,11 @@ class _BagZip:
         self.payload[rel] = (hashlib.sha256(data).hexdigest(), len(data))
 
     def add_payload_file(self, rel: str, source: Path, compress: bool) -> str:
-        with open(source, "rb") as src, self.open(rel, compress) as raw:
+        with open(source, "rb") as src:
+            return self.add_payload_stream(rel, src, compress)
+
+    def add_payload_stream(self, rel: str, src: IO[bytes], compress: bool) -> str:
+        with self.open(rel, compress) as raw:
             out = _HashingWriter(raw)
             while chunk := src.read(1 << 20):
                 out.write(chunk)
@@ -202,7 +216,8 @@ def _changed_keys(session: Session, after: int, through: int) -> dict[str, set[s
     changed: dict[str, set[str]] = {}
     q = sa.select(AuditEvent.table_name, AuditEvent.record_key).where(AuditEvent.id > after, AuditEvent.id <= through).distinct()
     for table_name, key in session.execute(q):
-        changed.setdefault(table_name, set()).add(key)
+        if is_record_key(key):
+            changed.setdefault(table_name, set()).add(key)
     return changed
 
 
@@ -436,8 +451,7 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
         sheet.close()
         book.finish(first=("说明",))
         book_file.seek(0)
-        workbook_bytes = book_file.read()
-    bag.add_payload_bytes(WORKBOOK, workbook_bytes, compress=False)
+        bag.add_payload_stream(WORKBOOK, book_file, compress=False)  # its parts are deflated already
 
     public = key.public_key()
     fingerprint = signing.fingerprint(public)

@@ -206,13 +206,26 @@ def row_converter(spec: TableSpec, lookups: Lookups) -> Callable[[sa.Row], dict[
     return convert
 
 
+def is_record_key(value: str) -> bool:
+    """Whether an audit event's record key is a record UUID (as ``str(uuid)`` writes it)."""
+    parsed = _as_uuid(value)
+    return parsed is not None and str(parsed) == value
+
+
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:  # a key that is not a record's UUID names nothing that travels
+        return None
+
+
 def select_rows(session: Session, spec: TableSpec, uuids: list[str] | None = None, chunk: int = 500) -> Iterator[sa.Row]:
     """Rows of a table ordered by UUID: all of them, or those whose UUID is in ``uuids``."""
     table = spec.table
     if uuids is None:
         yield from session.execute(sa.select(table).order_by(table.c.uuid)).yield_per(2000)
         return
-    wanted = sorted(uuids)
+    wanted = sorted(u for u in map(_as_uuid, uuids) if u is not None)
     for start in range(0, len(wanted), chunk):
-        part = [uuid.UUID(u) for u in wanted[start : start + chunk]]
+        part = wanted[start : start + chunk]
         yield from session.execute(sa.select(table).where(table.c.uuid.in_(part)).order_by(table.c.uuid))

@@ -629,3 +629,25 @@ def known_from_batches(paths: Iterable[Path | str], *, pubkey: str | None = None
         uscc = report.uscc
         known[report.seq] = report.sha256
     return uscc, known
+
+
+def check_against_exported(report: VerifyReport, exported: Mapping[int, str]) -> bool:
+    """On the school's own machine: is this the batch the register recorded under its number, and
+    does it follow the one recorded before it? Returns whether the register could tell."""
+    if report.seq in exported and exported[report.seq] != report.sha256:
+        raise _refuse(
+            "fork",
+            "这不是本校导出的批次 {seq}：登记册中记录的批次 {seq} 哈希不同。",
+            "This is not the batch {seq} this school exported: the register records another hash for batch {seq}.",
+            seq=report.seq,
+        )
+    before = exported.get(report.seq - 1)
+    if before is not None and report.prev_sha256 != before:
+        raise _refuse(
+            "chain",
+            "批次 {seq} 记录的上一批次哈希与登记册中的批次 {prev} 不符。",
+            "Batch {seq} names a previous hash that does not match batch {prev} in the register.",
+            seq=report.seq,
+            prev=report.seq - 1,
+        )
+    return report.seq in exported or before is not None
