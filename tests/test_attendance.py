@@ -415,3 +415,12 @@ def test_bulk_rows_read_back_through_the_orm_like_orm_written_ones(register, sma
         for ev in events.values():
             assert audit.canonical_json(json.loads(ev.changes)) == ev.changes
         assert json.loads(events[str(a.uuid)].changes)["sign_in_at"] == t_in.astimezone(dt.UTC).isoformat()
+
+
+def test_an_unknown_status_is_refused_and_a_stored_value_is_accepted(register, small_class) -> None:
+    _, sessions, enrollments = small_class
+    with pytest.raises(ValidationError) as info, register.transaction() as s:
+        record_marks(s, [Mark(sessions[0], enrollments[0], "here")], method="manual", recorded_by="a")
+    assert info.value.code == "attendance.status"
+    with register.transaction() as s:
+        assert record_marks(s, [Mark(sessions[0], enrollments[0], "late")], method="manual", recorded_by="a") == 1

@@ -147,16 +147,15 @@ def _same_instant(a: dt.datetime | None, b: dt.datetime | None) -> bool:
 
 
 def _check_mark(m: Mark) -> AttendanceStatus:
-    try:
-        status = AttendanceStatus(m.status)
-    except ValueError:
+    status = _STATUS_BY_VALUE.get(m.status)  # a member or its value; no enum lookup per mark
+    if status is None:
         raise ValidationError(
             "考勤状态“{s}”无效，应为出勤、迟到、早退、请假或旷课。",
             "The attendance status “{s}” is not one of present, late, early leave, leave or absent.",
             field="status",
             code="attendance.status",
             s=m.status,
-        ) from None
+        )
     for value in (m.sign_in_at, m.sign_out_at):
         if value is not None and (not isinstance(value, dt.datetime) or value.tzinfo is None):
             raise ValidationError(
@@ -297,6 +296,7 @@ class _RowBuilder:
 
 
 _STATUS_VALUES = {s: s.value for s in AttendanceStatus}
+_STATUS_BY_VALUE: dict[object, AttendanceStatus] = {s.value: s for s in AttendanceStatus}
 
 
 def _json_str(value: str) -> str:
