@@ -292,3 +292,16 @@ def test_an_audit_event_whose_key_is_not_a_uuid_names_nothing_that_travels(demo_
     second = export_batch(demo_register, tmp_path, documents=False)
     assert records(second.path, "trainees") == []
     assert verify_batch(second.path).seq == 2
+
+
+def test_leftovers_of_a_killed_export_are_cleared_and_the_number_reused(demo_register: Register, tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    store = export.store_dir(demo_register.data_dir)
+    store.mkdir()
+    name = "zunyi-batch-52520382AY4CL12THT-000001.zip"
+    (usb / f".{name}.partial").write_bytes(b"half a batch")  # as a kill -9 during the write leaves it
+    (store / f".{name}.partial").write_bytes(b"half a copy")
+    result = export_batch(demo_register, usb, documents=False)
+    assert result.seq == 1
+    assert _files(usb) == [result.path.name] and _files(store) == [result.path.name]

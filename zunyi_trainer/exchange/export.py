@@ -597,6 +597,10 @@ def export_batch(
     key = signing.load_or_create_key(register.data_dir)
     store = store_dir(register.data_dir)
     store.mkdir(parents=True, exist_ok=True)
+    for folder in (out_dir, store):  # what an export killed half-way (power cut, kill -9) left behind
+        for stale in folder.glob(".zunyi-batch-*.zip.partial"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
     written: list[Path] = []
     try:
         with register.transaction() as s:
