@@ -518,3 +518,48 @@ def test_a_check_of_a_session_edit_sees_unflushed_changes(s) -> None:
     x: ClassSession = c.sessions[0]
     x.teacher = None
     assert only(check_class(s, c, DEFAULTS, today=TODAY), "session.no_teacher")
+
+
+def _everything_wrong(s) -> TrainingClass:
+    """A class that trips as many rules as one class can."""
+    c = good_class(s, level=Level.L4, trade=factories.trade(s, "焊工"))
+    c.mode = None
+    c.venue.seats = 0
+    c.sessions[0].teacher = None
+    c.sessions[1].date = c.end_date + dt.timedelta(days=3)
+    c.sessions[2].periods = 9
+    c.sessions[3].kind = SessionKind.THEORY
+    t = c.sessions[4].teacher
+    t.employment = Employment.PART_TIME
+    for name in "甲乙丙":
+        t.affiliations.append(TeacherAffiliation(year=2026, institution_name=name))
+    t.trainings.clear()
+    t.qualifications[0].expires_on = TODAY + dt.timedelta(days=20)
+    c.enrollments[0].trainee.id_number = "123"
+    for e in c.enrollments[1:4]:
+        e.trainee.phone = "13700000000"
+        e.trainee.category = TraineeCategory.OTHER
+    other = good_class(s, trainees=0)
+    other.sessions[5].teacher = c.sessions[5].teacher
+    other.sessions[5].venue = c.sessions[5].venue
+    b = good_class(s, trainees=1)
+    b.enrollments[0].trainee = c.enrollments[5].trainee
+    s.flush()
+    return c
+
+
+def test_every_message_renders_in_both_languages(s) -> None:
+    from zunyi_trainer.i18n import set_language
+
+    c = _everything_wrong(s)
+    zh = check(s, c, today=c.start_date - dt.timedelta(days=1))
+    assert len(codes(zh)) >= 15
+    set_language("en")
+    try:
+        en = check(s, c, today=c.start_date - dt.timedelta(days=1))
+        school_en = school(s)
+    finally:
+        set_language("zh")
+    assert [f.code for f in en] == [f.code for f in zh]
+    assert all(a.message != b.message for a, b in zip(en, zh, strict=True))
+    assert all("{" not in f.message for f in [*en, *zh, *school_en])
