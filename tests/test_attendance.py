@@ -424,3 +424,30 @@ def test_an_unknown_status_is_refused_and_a_stored_value_is_accepted(register, s
     assert info.value.code == "attendance.status"
     with register.transaction() as s:
         assert record_marks(s, [Mark(sessions[0], enrollments[0], "late")], method="manual", recorded_by="a") == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(-60, 240),
+    st.integers(0, 120),
+    st.one_of(st.none(), st.integers(-30, 260)),
+    st.integers(0, 60),
+    st.integers(0, 60),
+    st.integers(0, 120),
+)
+def test_arriving_later_never_counts_more(first_in, delay, out, late_after, early_leave, absent_after) -> None:
+    """With the same sign-out, a later sign-in never gives a status that counts more 课时."""
+    from zunyi_trainer.attendance import attended_share, session_bounds
+
+    sess = _session()
+    start, end = session_bounds(sess)
+    rules = DEFAULTS.replace(late_after_minutes=late_after, early_leave_minutes=early_leave, absent_after_minutes=absent_after)
+    sign_out = None if out is None else _at(out, sess)
+
+    def counted(minutes: int) -> float:
+        sign_in = _at(minutes, sess)
+        share = attended_share(derive_status(sess, sign_in, sign_out, rules), start, end, sign_in, sign_out)
+        assert 0.0 <= share <= 1.0
+        return share
+
+    assert counted(first_in + delay) <= counted(first_in)
