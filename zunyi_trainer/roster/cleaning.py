@@ -32,9 +32,14 @@ def clean_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    text = unicodedata.normalize("NFKC", str(value))
-    text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    text = value if type(value) is str else str(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if not text.isprintable() or "  " in text or (text and (text[0].isspace() or text[-1].isspace())):
+        # Zero-width characters (format characters) and line breaks are not printable: a clean
+        # cell, the common case, skips the regular expressions.
+        text = _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return text
 
 
 def clean_name(value: Any) -> str:

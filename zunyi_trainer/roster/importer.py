@@ -510,6 +510,14 @@ def _count_actions(report: ImportReport, rows: list[RosterRow]) -> None:
 # --- step 3: write ------------------------------------------------------------------------------
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """:func:`audit.jsonable`, with the common cases (text, numbers) first: 20,000 rows × 15 columns."""
+    return value if type(value) in _PLAIN else audit.jsonable(value)
+
+
 def _insert_audited(
     session: Session,
     table: sa.Table,
@@ -544,10 +552,9 @@ def _insert_audited(
     new_ids = dict(conn.execute(sa.select(key, table.c.id).where(table.c.id > before, scope == scope_value)).all())
     ids = [new_ids[r[key_column]] for r in full]
     actor = session.info.get("actor")
-    jsonable = audit.jsonable
     events = []
     for row_id, values in zip(ids, full, strict=True):
-        changes = {k: jsonable(v) for k, v in values.items() if k != "updated_at"}
+        changes = {k: _plain(v) for k, v in values.items() if k != "updated_at"}
         changes["id"] = row_id
         events.append(
             {
