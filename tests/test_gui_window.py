@@ -258,3 +258,38 @@ def test_trainee_search_runs_off_the_ui_thread_and_drops_a_stale_result(qtbot, d
     assert page.sql_model.total == 0
     older.run()  # arrives late: ignored
     assert page.sql_model.total == 0 and page.sql_model.rowCount() == 0
+
+
+def test_exporting_trainees_writes_every_match_not_only_the_fetched_page(qtbot, demo_ctx, tmp_path):
+    from zunyi_trainer.gui.register_pages import TraineesPage
+    from zunyi_trainer.gui.table_models import TraineeSqlModel
+
+    page = TraineesPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.sql_model.PAGE = 50  # fewer rows fetched than the register holds
+    page.reload()
+    assert page.sql_model.rowCount() == 50 < page.sql_model.total
+    target = page.export_view(tmp_path / "学员.xlsx")
+    rows = list(openpyxl.load_workbook(target).active.values)
+    assert len(rows) - 1 == page.sql_model.total
+    id_column = rows[0].index("身份证号")
+    assert all("**********" in r[id_column] for r in rows[1:])
+    assert TraineeSqlModel.PAGE == 200
+
+
+def test_printing_a_register_prints_every_row_of_the_view(qtbot, window, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+    from PySide6.QtGui import QPageLayout
+    from PySide6.QtPrintSupport import QPrinter
+
+    window.show_page("classes")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "classes.pdf"))
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    assert window.print_view(printer)
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(tmp_path / "classes.pdf").pages))
+    codes = visible_texts(window.pages["classes"].view, 0)
+    assert codes and all(code in text for code in codes)

@@ -1169,6 +1169,10 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>请先打开一个台账（培训班、学员、师资……）。</translation>
     </message>
     <message>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
         <source>About</source>
         <translation>关于</translation>
     </message>
@@ -1319,6 +1323,14 @@ The offline register of a private vocational training school.</source>
     <message>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>%1 rows exported to %2</source>
+        <translation>已导出 %1 行到 %2</translation>
+    </message>
+    <message>
+        <source>Exporting to Excel…</source>
+        <translation>正在导出到 Excel…</translation>
     </message>
 </context>
 <context>

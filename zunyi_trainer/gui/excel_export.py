@@ -4,7 +4,7 @@ ID number or a phone number must never turn into a number in Excel)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -12,7 +12,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 
-def write_table(target: Path, title: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+def write_table(
+    target: Path,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Write ``rows`` under ``header``; returns the number of rows. Written to a temporary file and
     moved into place, so a failed export never leaves half a workbook under the chosen name."""
     wb = Workbook(write_only=False)
@@ -28,6 +34,8 @@ def write_table(target: Path, title: str, header: Sequence[str], rows: Iterable[
         for i, v in enumerate(row[: len(widths)]):
             widths[i] = max(widths[i], min(len(str(v)) * 2 + 2, 60))
         count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count, 0)
     for cell_row in ws.iter_rows(min_row=2):
         for cell in cell_row:
             cell.number_format = "@"

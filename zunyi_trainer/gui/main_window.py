@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPageLayout
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
@@ -241,23 +241,28 @@ class MainWindow(QMainWindow):
             return
         page.export_view()
 
-    def print_view(self) -> None:
+    def print_view(self, printer: QPrinter | None = None) -> bool:
+        """Print the current register's view, every row of it, through the system's print dialog
+        (or to ``printer`` as given, e.g. a PDF file)."""
+        from PySide6.QtGui import QTextDocument
+
         page = self.current_register()
-        target = page.view if page is not None else self.stack.currentWidget()
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        painter = QPainter(printer)
-        try:
-            pixmap = target.grab()
-            rect = painter.viewport()
-            size = pixmap.size().scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.setViewport(rect.x(), rect.y(), size.width(), size.height())
-            painter.setWindow(pixmap.rect())
-            painter.drawPixmap(0, 0, pixmap)
-        finally:
-            painter.end()
+        if page is None:
+            messages.inform(self, self.tr("Print"), self.tr("Open one of the registers first (classes, trainees, teachers …)."))
+            return False
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            printer.setPageOrientation(QPageLayout.Orientation.Landscape)  # registers are wide
+            dialog = QPrintDialog(printer, self)
+            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+                return False
+        document = QTextDocument(self)
+        font = self.font()
+        font.setPointSizeF(8)
+        document.setDefaultFont(font)
+        document.setHtml(page.printable_html())
+        document.print_(printer)
+        return True
 
     def about(self) -> None:
         messages.inform(

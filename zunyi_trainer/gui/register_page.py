@@ -278,6 +278,7 @@ class RegisterPage(QWidget):
         return header, rows
 
     def export_view(self, path: str | Path | None = None) -> Path | None:
+        """Write the current view to a workbook, off the UI thread with a progress dialog."""
         if not path:
             path, _ = QFileDialog.getSaveFileName(
                 self,
@@ -289,14 +290,39 @@ class RegisterPage(QWidget):
                 return None
         from zunyi_trainer.gui.excel_export import write_table
 
-        header, rows = self.view_table()
-        target = Path(path)
-        try:
-            write_table(target, self.export_name(), header, rows)
-        except OSError as exc:
-            messages.show_error(self, exc)
-            return None
+        target, title = Path(path), self.export_name()
+        header, rows = self.export_source()
+
+        def work(task) -> int:
+            return write_table(target, title, header, rows(), progress=task.progress)
+
+        def done(count: int) -> None:
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(
+                    self.tr("%1 rows exported to %2").replace("%1", str(count)).replace("%2", str(target)), 10000
+                )
+
+        self.ctx.runner.run(work, on_done=done, parent=self, label=self.tr("Exporting to Excel…"))
         return target
+
+    def export_source(self):
+        """The header and a function giving the rows to export (called on the worker thread)."""
+        header, rows = self.view_table()
+        return header, lambda: rows
+
+    def printable_html(self) -> str:
+        """The current view as an HTML table, for printing every row (not only those on screen)."""
+        from html import escape
+
+        header, rows = self.view_table()
+        head = "".join(f"<th>{escape(h)}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+        return (
+            f"<h3>{escape(self.export_name())}</h3>"
+            '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
 
     def export_name(self) -> str:
         return self.windowTitle() or self.page_key

@@ -252,6 +252,24 @@ class TraineesPage(RegisterPage):
             self.sql_model.fetchMore()
         return super().view_table()
 
+    def export_source(self):
+        """All trainees the search finds, read on the worker thread straight from SQL (masked)."""
+        from zunyi_trainer.gui.table_models import TRAINEE_COLUMNS, display_trainee_value, trainee_query
+
+        visible = [i for i in range(len(self.sql_model.columns)) if not self.view.isColumnHidden(i)]
+        header = [self.sql_model.columns[i].title for i in visible]
+        keys = [TRAINEE_COLUMNS[i].key for i in visible]
+        needle, filters = self.sql_model.search_terms(self.search.text(), self._filter_values())
+        order = self.sql_model.order_clause()
+        engine = self.ctx.register.engine
+
+        def rows():
+            with engine.connect() as conn:
+                for r in conn.execute(trainee_query(needle, filters).order_by(*order)):
+                    yield [display_trainee_value(k, getattr(r, k)) for k in keys]
+
+        return header, rows
+
     def open_record(self, record_id: int) -> None:
         from zunyi_trainer.gui.record_dialogs import TraineeDialog
 

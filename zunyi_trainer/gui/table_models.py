@@ -256,13 +256,16 @@ class TraineeSqlModel(QAbstractTableModel):
     def search_terms(self, needle: str, filters: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         return needle, {k: v for k, v in (filters if filters is not None else self._filters).items() if v}
 
+    def order_clause(self) -> tuple:
+        key, descending = self._order
+        column = _SORTABLE[key]
+        return (column.desc() if descending else column, Trainee.id)
+
     def _page(
         self, conn: sa.Connection, offset: int, needle: str | None = None, filters: dict[str, Any] | None = None
     ) -> list[tuple]:
-        key, descending = self._order
-        column = _SORTABLE[key]
         q = trainee_query(self._needle if needle is None else needle, self._filters if filters is None else filters)
-        q = q.order_by(column.desc() if descending else column, Trainee.id)
+        q = q.order_by(*self.order_clause())
         return [tuple(r) for r in conn.execute(q.limit(self.PAGE).offset(offset))]
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:
