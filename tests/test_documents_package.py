@@ -32,7 +32,8 @@ def png(width: int = 40, height: int = 30) -> bytes:
     def chunk(tag: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF)
 
-    raw = b"".join(b"\x00" + b"".join(bytes((x * 6 % 256, y * 8 % 256, 120)) for x in range(width)) for y in range(height))
+    row = b"\x00" + b"".join(bytes((x * 6 % 256, 90, 120)) for x in range(width))
+    raw = row * height
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
@@ -331,3 +332,48 @@ def test_archive_shows_the_decision_and_what_changed_after_approval(register, tm
     assert "14:00:00→15:00:00" in changes
     audit_text = "".join(pdf.page_compact(n) for n in range(result.sections["audit"], result.sections["digest"]))
     assert "登记批准" in audit_text
+
+
+def test_archive_draws_photos_scaled_down_and_lists_unreadable_ones(register, tmp_path: Path) -> None:
+    from zunyi_trainer.documents import build_archive
+    from zunyi_trainer.models import AttachmentKind
+
+    with register.transaction() as s:
+        cls = factories.training_class(s, trainees=1, sessions=1, code="PHO2026001")
+        attachments.add_attachment(
+            s, register.attachments_dir, png(2400, 1800), filename="大合影.png", caption="结业合影", training_class=cls
+        )
+        attachments.add_attachment(
+            s,
+            register.attachments_dir,
+            b"not an image at all",
+            filename="损坏的照片.jpg",
+            kind=AttachmentKind.PHOTO,
+            caption="损坏",
+            training_class=cls,
+        )
+    with register.session() as s:
+        result = build_archive(s, find_class(s, "PHO2026001"), tmp_path / "a.pdf", store=register.attachments_dir)
+    pdf = read_pdf(tmp_path / "a.pdf")
+    photos_page = pdf.reader.pages[result.sections["photos"] - 1]
+    images = [xo.get_object() for xo in photos_page["/Resources"]["/XObject"].values()]
+    assert len(images) == 1
+    assert max(images[0]["/Width"], images[0]["/Height"]) == 1600
+    text = pdf.page_compact(result.sections["photos"])
+    assert "结业合影" in text and "图片无法显示" in text
+    assert "损坏的照片.jpg" in pdf.compact  # still in the file list with its hash
+
+
+def test_documents_of_a_bare_draft_class_still_build(register, tmp_path: Path) -> None:
+    from zunyi_trainer.documents import build_application, build_archive
+
+    with register.transaction() as s:
+        cls = factories.training_class(s, code="BARE2026001")
+    with register.session() as s:
+        cls = find_class(s, "BARE2026001")
+        app = build_application(s, cls, tmp_path / "app.pdf")
+        arc = build_archive(s, cls, tmp_path / "arc.pdf", store=register.attachments_dir)
+    assert app.pages >= 7 and arc.pages >= 12
+    text = read_pdf(tmp_path / "arc.pdf").compact
+    assert "本班没有照片" in text and "本班没有附件" in text and "本班没有课程安排" in text
+    assert page_numbers_add_up(read_pdf(tmp_path / "app.pdf"))

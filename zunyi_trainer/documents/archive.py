@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 from collections import Counter
@@ -510,20 +511,36 @@ def _subsidy(cls: TrainingClass, rates: dict[int, data.Rate], summary: data.Subs
     ]
 
 
+PHOTO_MAX_PX = 1600  # enough for a sharp print at the size the archive shows a photo
+
+
 def _photo(store: Path | None, att: Attachment, width: float, height: float) -> Image | None:
+    """The photo scaled into (width, height), upright (EXIF orientation) and at most
+    PHOTO_MAX_PX on its long side, so twenty phone photos do not make a 200 MB archive.
+    The original stays untouched in the store and in the package."""
     if store is None:
         return None
     path = blob_path(store, att.sha256)
     if not path.is_file():
         return None
     try:
-        from reportlab.lib.utils import ImageReader
+        from PIL import Image as PILImage
+        from PIL import ImageOps
 
-        iw, ih = ImageReader(str(path)).getSize()
-    except Exception:  # not an image reportlab can read: it stays in the file list
+        with PILImage.open(path) as img:
+            img = ImageOps.exif_transpose(img)
+            if img.mode not in ("RGB", "L"):
+                img = img.convert("RGB")
+            img.thumbnail((PHOTO_MAX_PX, PHOTO_MAX_PX))
+            buf = io.BytesIO()
+            img.save(buf, format="JPEG", quality=85)
+            iw, ih = img.size
+    except Exception:  # not an image Pillow can read (HEIC, damaged): it stays in the file list
+        log.info("photo %s (%s) cannot be drawn", att.filename, att.sha256)
         return None
+    buf.seek(0)
     scale = min(width / iw, height / ih)
-    return Image(str(path), width=iw * scale, height=ih * scale)
+    return Image(buf, width=iw * scale, height=ih * scale)
 
 
 def _photos(photos: Sequence[Attachment], store: Path | None, styles: Styles) -> list:
