@@ -154,3 +154,43 @@ def test_a_core_refusal_is_shown_as_its_own_chinese_sentence(clean_app, qtbot, m
     messages.show_error(None, ValidationError("请填写姓名。", "Enter the name."))
     box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.text() == "请填写姓名。")
     qtbot.addWidget(box)
+
+
+def test_english_chosen_in_settings_applies_at_the_next_start(qtbot, zh_app, register, tmp_path, monkeypatch):
+    from zunyi_trainer.gui.main_window import MainWindow
+
+    dialogs = gui_fixtures.Dialogs()
+    monkeypatch.setattr(messages, "inform", dialogs.inform)
+    ctx = gui_fixtures.make_ctx(register, tmp_path)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    settings_page = window.pages["settings"]
+    settings_page.language.setCurrentIndex(settings_page.language.findData("en"))
+    assert ctx.settings.value("ui/language") == "en" and "下次启动" in dialogs.infos[0]
+    assert window.nav.item(0).text() == "概览"  # unchanged until the next start
+    try:
+        gui_app.install_translators(zh_app, str(ctx.settings.value("ui/language")))
+        restarted = MainWindow(ctx)
+        qtbot.addWidget(restarted)
+        assert restarted.nav.item(0).text() == "Overview"
+        assert restarted.pages["classes"].export_button.text() == "Export to Excel"
+    finally:
+        gui_app.install_translators(zh_app, "zh")
+
+
+def test_the_cli_gui_command_takes_a_screenshot(demo_dir, tmp_path):
+    import os
+    import subprocess
+
+    target = tmp_path / "cli.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-m", "zunyi_trainer", "--data-dir", str(demo_dir), "gui", "--screenshot", str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(target))
+    assert (image.width(), image.height()) >= (1280, 800) and image.height() >= 800
