@@ -270,3 +270,15 @@ def test_cli_verify_on_the_school_machine_checks_the_chain_against_the_register(
         reg.close()
     assert run(["--data-dir", str(demo_dir), "batch", "verify", str(forked)]) == 1
     assert "这不是本校导出的批次 2" in capsys.readouterr().err
+
+
+def test_cli_verify_still_checks_the_batch_while_the_register_is_open_elsewhere(
+    chain: Chain, capsys: pytest.CaptureFixture[str]
+) -> None:
+    held = open_register(chain.data_dir)  # the desktop app has the register open
+    try:
+        assert run(["--data-dir", str(chain.data_dir), "batch", "verify", str(chain.batches[0])]) == 0
+    finally:
+        held.close()
+    captured = capsys.readouterr()
+    assert "批次校验通过" in captured.out and "正被桌面程序使用" in captured.err

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from zunyi_trainer import paths
 from zunyi_trainer.cli.context import Context
 from zunyi_trainer.cli.progress import ProgressBar
+from zunyi_trainer.errors import RegisterLocked
 from zunyi_trainer.i18n import text
 from zunyi_trainer.models import BatchKind, BatchState, ExportBatch, Institution
 from zunyi_trainer.timeutil import format_local
@@ -149,15 +150,25 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
     recorded = False
     if not args.previous and paths.register_path(ctx.data_dir).exists():
         # On the school's machine the register knows what it exported: check the batch against it.
-        with ctx.register(create=False).session() as s:
-            exported = dict(
-                s.execute(
-                    sa.select(ExportBatch.seq, ExportBatch.sha256)
-                    .join(Institution, Institution.id == ExportBatch.institution_id)
-                    .where(Institution.uscc == report.uscc)
-                ).all()
+        try:
+            reg = ctx.register(create=False)
+        except RegisterLocked:
+            ctx.warn(
+                text(
+                    "登记册正被桌面程序使用，未与本校记录的批次核对。",
+                    "The register is open in the desktop app; the batch was not checked against the school's records.",
+                )
             )
-        recorded = check_against_exported(report, exported)
+        else:
+            with reg.session() as s:
+                exported = dict(
+                    s.execute(
+                        sa.select(ExportBatch.seq, ExportBatch.sha256)
+                        .join(Institution, Institution.id == ExportBatch.institution_id)
+                        .where(Institution.uscc == report.uscc)
+                    ).all()
+                )
+            recorded = check_against_exported(report, exported)
     if args.json:
         ctx.json(
             {
