@@ -219,6 +219,12 @@ def test_signin_of_a_day_with_two_sessions_prints_one_sheet_each(register, tmp_p
     pdf = read_pdf(tmp_path / "s.pdf")
     assert result.pages == 2
     assert "08:30–11:30" in pdf.pages[0] and "14:00–17:00" in pdf.pages[1]
+    with register.session() as s:
+        cls = find_class(s, cls.code)
+        one = build_signin(s, cls, tmp_path / "one.pdf", session_id=cls.sessions[1].id)
+        assert one.pages == 1 and "14:00–17:00" in read_pdf(tmp_path / "one.pdf").pages[0]
+        with pytest.raises(NotFound):
+            build_signin(s, cls, tmp_path / "none.pdf", session_id=-1)
 
 
 # -- fonts ----------------------------------------------------------------------------------------

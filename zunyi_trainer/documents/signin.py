@@ -27,6 +27,7 @@ from zunyi_trainer.documents.layout import (
     gap,
     para,
 )
+from zunyi_trainer.errors import NotFound
 from zunyi_trainer.models import ClassSession, TrainingClass
 from zunyi_trainer.timeutil import now_utc
 
@@ -90,14 +91,26 @@ def build_signin(
     target: str | Path | IO[bytes],
     *,
     on: dt.date | None = None,
+    session_id: int | None = None,
     fonts: FontSet | None = None,
     progress: Progress = None,
     today: dt.date | None = None,
 ) -> BuildResult:
-    """The sign-in sheets of ``cls`` for the day ``on`` (default: next session day, or last)."""
+    """The sign-in sheets of ``cls``: one session (``session_id``), or every session of the day
+    ``on`` (default: the next session day from today, or the last one when the class is over)."""
     fonts = fonts or fonts_for(session)
     styles = Styles(fonts)
-    sessions = data.signin_sessions(cls, on, today)
+    if session_id is not None:
+        sessions = [x for x in cls.sessions if x.id == session_id]
+        if not sessions:
+            raise NotFound(
+                "培训班 {klass} 没有这次课（编号 {sid}），可能已被删除，请刷新后再试。",
+                "The class {klass} has no session {sid}; it may have been deleted. Refresh and try again.",
+                klass=cls.code,
+                sid=session_id,
+            )
+    else:
+        sessions = data.signin_sessions(cls, on, today)
     story: list = []
     for k, sess in enumerate(sessions):
         if k:
