@@ -255,3 +255,25 @@ def test_equipment_report_lists_each_spend_and_the_total(built: dict) -> None:
     total = sum(amount for _, amount in spends)
     assert f"{total // 100:,}.{total % 100:02d}" in text
     assert f"{built['facts']['spend_year']}年度实训设备投入报告" in text
+
+
+def test_equipment_report_figures_agree_with_the_equipment_rule(demo_register) -> None:
+    from zunyi_trainer.documents.equipment import year_figures, year_spends
+    from zunyi_trainer.rules.equipment import equipment_share
+
+    with demo_register.session() as s:
+        inst = s.scalars(sa.select(Institution)).one()
+        years = sorted({sp.spent_on.year for sp in s.scalars(sa.select(EquipmentSpend))})
+        assert years
+        for year in years:
+            mine = year_figures(s, inst, year, year_spends(s, inst, year))
+            rule = equipment_share(s, inst, year)
+            if rule is None:
+                assert mine.surplus_fen is None
+                continue
+            assert (mine.surplus_fen, mine.spent_fen, mine.target_fen, mine.met) == (
+                rule.surplus_fen,
+                rule.spent_fen,
+                rule.target_fen,
+                rule.met,
+            )
