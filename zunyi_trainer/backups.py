@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from zunyi_trainer.errors import BackupError
+from zunyi_trainer.errors import BackupError, explain_storage_error
 from zunyi_trainer.timeutil import LOCAL_TZ
 
 _NAME = re.compile(r"^register-(\d{8}-\d{6})(?:-(\d+))?-([a-z0-9-]+)\.sqlite3$")
@@ -125,6 +125,8 @@ def create_backup(
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
+        for stale in target.parent.glob("register-*.sqlite3.partial"):  # left by a backup that was killed
+            stale.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
         _copy_database(register, partial, progress)
         problem = check_file(partial)
@@ -139,23 +141,28 @@ def create_backup(
         if partial is not None:
             partial.unlink(missing_ok=True)
         raise
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         if partial is not None:
             partial.unlink(missing_ok=True)
+        storage = explain_storage_error(exc)
+        if storage is not None:
+            raise BackupError(
+                "备份没有完成，未完成的备份文件已删除。{why}",
+                "The backup was not finished and the unfinished file was removed. {why}",
+                code="backup.storage",
+                why=storage.message(),
+            ) from exc
+        if isinstance(exc, sqlite3.Error):
+            raise BackupError(
+                "备份失败：{error}。请检查磁盘空间和写入权限。登记册本身没有改动。",
+                "The backup failed: {error}. Check free space and permissions. The register is unchanged.",
+                error=str(exc),
+            ) from exc
         raise BackupError(
             "无法写入备份 {target}：{error}。请检查磁盘空间和写入权限。登记册本身没有改动。",
-            "Could not write the backup {target}: {error}. Check free space and permissions. "
-            "The register is unchanged.",
+            "Could not write the backup {target}: {error}. Check free space and permissions. The register is unchanged.",
             target=str(target or directory),
             error=exc.strerror or str(exc),
-        ) from exc
-    except sqlite3.Error as exc:
-        if partial is not None:
-            partial.unlink(missing_ok=True)
-        raise BackupError(
-            "备份失败：{error}。请检查磁盘空间和写入权限。登记册本身没有改动。",
-            "The backup failed: {error}. Check free space and permissions. The register is unchanged.",
-            error=str(exc),
         ) from exc
     info = _parse(target) or BackupInfo(target, now, reason, target.stat().st_size)
     if rotate and target.parent == directory:

@@ -27,7 +27,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from zunyi_trainer import audit, paths
 from zunyi_trainer.backups import BackupInfo, check_file, create_backup, list_backups
-from zunyi_trainer.errors import RegisterDamaged, RegisterError, RegisterMissing, RegisterTooNew
+from zunyi_trainer.errors import (
+    RegisterDamaged,
+    RegisterError,
+    RegisterMissing,
+    RegisterTooNew,
+    explain_storage_error,
+)
 from zunyi_trainer.i18n import text
 from zunyi_trainer.lockfile import RegisterLock
 
@@ -297,6 +303,15 @@ def open_register(
             if problem and "alembic_version" in problem:
                 problem = None  # a file created but never migrated: upgrade fills it
             if problem:
+                storage = explain_storage_error(RuntimeError(problem))
+                if storage is not None:  # the disk failed us, the file is not shown to be damaged
+                    raise RegisterError(
+                        "无法打开登记册 {path}。{why}",
+                        "The register {path} cannot be opened. {why}",
+                        code=storage.code,
+                        path=str(path),
+                        why=storage.message(),
+                    )
                 raise _damaged(path, base, problem)
         engine = make_engine(path)
         try:

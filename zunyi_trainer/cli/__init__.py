@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from zunyi_trainer import __version__
 from zunyi_trainer.cli.context import Context
-from zunyi_trainer.errors import ZunyiError
+from zunyi_trainer.errors import ZunyiError, explain_storage_error
 from zunyi_trainer.i18n import text
 
 COMMAND_MODULES = (
@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "zunyi_trainer.cli.batch_commands",
     "zunyi_trainer.cli.docs_commands",
     "zunyi_trainer.cli.roster_commands",
+    "zunyi_trainer.cli.county_commands",
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -103,8 +104,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(text("已中断，未完成的操作没有写入。", "Interrupted; nothing unfinished was written."), file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as exc:
         log.exception("unexpected error in %s", args.command)
+        storage = explain_storage_error(exc)
+        if storage is not None:
+            print(storage.message(), file=sys.stderr)
+            return EXIT_FAILED
         print(
             text(
                 "发生了意外错误，操作没有完成，已完成的数据不受影响。详细信息已写入日志：{log}",
