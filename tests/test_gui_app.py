@@ -194,3 +194,15 @@ def test_the_cli_gui_command_takes_a_screenshot(demo_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) >= (1280, 800) and image.height() >= 800
+
+
+def test_a_new_register_started_empty_asks_for_the_school_profile_first(qtbot, zh_app, register, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    opened = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
+    ctx = gui_fixtures.make_ctx(register, tmp_path)
+    chooser = Chooser("empty")
+    gui_app.offer_demo(ctx, None, chooser)
+    assert chooser.asked[0][2] == ["demo", "empty"] and str(ctx.data_dir) in chooser.asked[0][1]
+    assert opened == ["InstitutionDialog"]

@@ -293,3 +293,22 @@ def test_printing_a_register_prints_every_row_of_the_view(qtbot, window, tmp_pat
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(tmp_path / "classes.pdf").pages))
     codes = visible_texts(window.pages["classes"].view, 0)
     assert codes and all(code in text for code in codes)
+
+
+def test_enter_opens_and_delete_deletes_the_selected_row(qtbot, window, monkeypatch):
+    page = window.pages["classes"]
+    window.show_page("classes")
+    opened, deleted = [], []
+    monkeypatch.setattr(page, "open_record", opened.append)
+    monkeypatch.setattr(page, "delete_record", deleted.append)
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.proxy.index(2, 0))
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    qtbot.keyClick(page.view, Qt.Key.Key_Delete)
+    assert opened == deleted == [page.proxy.index(2, 0).data(ID_ROLE)]
+
+
+def test_register_models_pass_qts_model_checks(qtmodeltester, window):
+    qtmodeltester.check(window.pages["classes"].proxy)
+    qtmodeltester.check(window.pages["teachers"].model)
+    qtmodeltester.check(window.pages["trainees"].sql_model)

@@ -182,6 +182,10 @@ def offer_demo(ctx: AppContext, parent: QWidget | None, choose: Chooser) -> None
         [("demo", tr("Fill the demo school")), ("empty", tr("Start empty"))],
     )
     if answer != "demo":
+        # A real school starts with its own profile: every class and record belongs to it.
+        from zunyi_trainer.gui.record_dialogs import InstitutionDialog
+
+        InstitutionDialog(ctx, parent).exec()
         return
     from zunyi_trainer.demo import fill_demo
 

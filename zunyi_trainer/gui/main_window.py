@@ -118,8 +118,7 @@ class MainWindow(QMainWindow):
         )
         self.export_action = self._action(self.tr("&Export the list to Excel…"), "Ctrl+E", self.export_view, sp.SP_DriveFDIcon)
         self.quit_action = self._action(self.tr("E&xit"), QKeySequence.StandardKey.Quit, self.close)
-        self.open_action = self._action(self.tr("&Open the selected record"), "Return", self.open_selected)
-        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.open_action = self._action(self.tr("&Open the selected record"), None, self.open_selected)
         for action in (self.new_action, self.save_action, self.find_action, self.print_action, self.refresh_action):
             action.setObjectName(f"action_{action.text().replace('&', '').split()[0].lower()}")
 
@@ -129,6 +128,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.quit_action)
         menu = self.menuBar().addMenu(self.tr("&Edit"))
+        menu.addAction(self.open_action)
         menu.addAction(self.find_action)
         menu.addAction(self.refresh_action)
         menu = self.menuBar().addMenu(self.tr("&Go"))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -134,6 +134,15 @@ class RegisterPage(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._double_clicked)
+        # Enter opens the selected record and Delete deletes it, when the table has the focus.
+        for key, slot in (
+            (Qt.Key.Key_Return, self._open_current),
+            (Qt.Key.Key_Enter, self._open_current),
+            (Qt.Key.Key_Delete, self._delete_current),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self.view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
         layout.addWidget(self.view, 1)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
