@@ -383,3 +383,17 @@ def test_documents_of_a_bare_draft_class_still_build(register, tmp_path: Path) -
     text = read_pdf(tmp_path / "arc.pdf").compact
     assert "本班没有照片" in text and "本班没有附件" in text and "本班没有课程安排" in text
     assert page_numbers_add_up(read_pdf(tmp_path / "app.pdf"))
+
+
+def test_a_name_the_font_cannot_print_is_reported_not_silently_boxed(register, tmp_path: Path, capsys) -> None:
+    with register.transaction() as s:
+        cls = factories.training_class(s, trainees=2, sessions=1, code="RARE2026001")
+        cls.enrollments[0].trainee.name = "王𠮷"
+    with register.session() as s:
+        result = build_signin(s, find_class(s, "RARE2026001"), tmp_path / "s.pdf")
+    assert len(result.warnings) == 1
+    assert "王𠮷" in result.warnings[0] and "（𠮷）" in result.warnings[0]
+    data_dir = str(register.data_dir)
+    register.close()
+    assert run(["--data-dir", data_dir, "docs", "signin", "RARE2026001", "-o", str(tmp_path / "c.pdf")]) == 0
+    assert "空白方框" in capsys.readouterr().err

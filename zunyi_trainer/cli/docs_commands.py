@@ -123,6 +123,8 @@ def cmd_class_document(args: argparse.Namespace, ctx: Context) -> int:
             result = _write_atomically(
                 out, lambda p: documents.build_archive(s, cls, p, store=reg.attachments_dir, fonts=fonts, progress=bar)
             )
+    for warning in result.warnings:
+        ctx.warn(warning)
     ctx.out(text("已生成 {p}（共 {n} 页）", "Wrote {p} ({n} pages)", p=str(out), n=result.pages))
     return 0
 

@@ -446,4 +446,6 @@ def build_application(
         fonts=fonts,
         keywords="开班申请表 花名册 课程安排表 zunyi-trainer",
     )
-    return build_pdf(target, info, application_story(session, cls, styles, found), progress=progress)
+    result = build_pdf(target, info, application_story(session, cls, styles, found), progress=progress)
+    result.warnings = data.glyph_warnings(fonts, cls)
+    return result

@@ -730,6 +730,7 @@ def build_archive(
         keywords=f"一班一档 培训档案 {cls.code} sha256:{facts['digest']}",
     )
     result = build_pdf(target, info, story, progress=progress)
+    result.warnings = data.glyph_warnings(fonts, cls)
     result.sections = dict(facts["pages"])
     result.digest = facts["digest"]
     return result

@@ -260,3 +260,29 @@ def signin_sessions(cls: TrainingClass, on: dt.date | None, today: dt.date | Non
             n=len(days),
         )
     return chosen
+
+
+def glyph_warnings(fonts: Any, cls: TrainingClass) -> list[str]:
+    """Sentences naming every person whose name the body font cannot fully print."""
+    from zunyi_trainer.documents.fonts import missing_characters
+    from zunyi_trainer.i18n import text
+
+    people = [("学员", "trainee", e.trainee.name) for e in cls.enrollments]
+    people += [("教师", "teacher", s.teacher.name) for s in cls.sessions if s.teacher is not None]
+    out: list[str] = []
+    for role_zh, role_en, name in dict.fromkeys(people):
+        missing = missing_characters(fonts.body, name)
+        if missing:
+            out.append(
+                text(
+                    "{role}“{name}”的姓名中有所选字体没有的字（{chars}），打印出来是空白方框。"
+                    "请用 --font 选择包含这些字的字体，或在打印件上手写补正。",
+                    "The {role_en} “{name}” has characters the font cannot print ({chars}); they come out as "
+                    "empty boxes. Choose a font that has them (--font) or correct the print by hand.",
+                    role=role_zh,
+                    role_en=role_en,
+                    name=name,
+                    chars=missing,
+                )
+            )
+    return out

@@ -160,6 +160,17 @@ def register_fonts(body_path: str | Path | None = None) -> FontSet:
     return FontSet(body, heading, str(path), str(fallback))
 
 
+def missing_characters(font_name: str, value: str) -> str:
+    """The characters of ``value`` the registered font cannot draw (they would print as boxes),
+    e.g. rare characters of a name (生僻字) outside the font's repertoire."""
+    cmap = pdfmetrics.getFont(font_name).face.charToGlyph
+    seen = []
+    for ch in value:
+        if not ch.isspace() and ord(ch) not in cmap and ch not in seen:
+            seen.append(ch)
+    return "".join(seen)
+
+
 def load_font_preference(session) -> str | None:
     """The body font the school chose (a path), from the ``setting`` table; None: built-in font."""
     import json

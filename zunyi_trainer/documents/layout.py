@@ -220,6 +220,7 @@ class BuildResult:
     pages: int
     sections: dict[str, int] = dataclasses.field(default_factory=dict)  # section key -> first page
     digest: str = ""  # the archive's document-set SHA-256
+    warnings: list[str] = dataclasses.field(default_factory=list)  # sentences for the user (Chinese first)
 
 
 class _Doc(BaseDocTemplate):

@@ -125,4 +125,6 @@ def build_signin(
         fonts=fonts,
         keywords="签到表 zunyi-trainer",
     )
-    return build_pdf(target, info, story, progress=progress)
+    result = build_pdf(target, info, story, progress=progress)
+    result.warnings = data.glyph_warnings(fonts, cls)
+    return result
