@@ -394,3 +394,29 @@ def test_cli_template_and_export_write_workbooks(data_dir, tmp_path, capsys):
     assert (tmp_path / "t.xlsx").exists() and (tmp_path / "e.xlsx").exists()
     assert run(["--data-dir", str(data_dir), "roster", "export", "NOPE", "-o", str(tmp_path / "x.xlsx")]) == 1
     assert "NOPE" in capsys.readouterr().err
+
+
+def test_the_wizard_can_pick_another_header_row(register, klass, tmp_path):
+    path = write_workbook(tmp_path / "r.xlsx", roster_rows(2), title_rows=["姓名 公民身份号码 说明"])
+    table = read_roster(path)
+    from zunyi_trainer.roster import layout_for
+
+    layout = layout_for(table, 0, 2)
+    assert layout.header_row == 2 and layout.header_of("id_number") == "公民身份号码"
+
+
+def test_a_hidden_id_column_that_is_the_only_one_is_used_with_a_warning(register, klass, tmp_path):
+    path = write_workbook(tmp_path / "r.xlsx", roster_rows(2), hidden_columns=["D"])
+    layout = sniff_roster(read_roster(path))
+    assert [w.code for w in layout.warnings] == ["column.hidden"]
+    report = import_roster(register, path, "MT2026001")
+    assert report.imported == 2 and any(w.code == "column.hidden" for w in report.warnings)
+
+
+def test_progress_runs_from_the_start_to_the_end_of_checking_and_writing(register, klass, tmp_path):
+    path = write_workbook(tmp_path / "r.xlsx", roster_rows(4))
+    seen = []
+    import_roster(register, path, "MT2026001", progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1]
+    fractions = [d / t for d, t in seen]
+    assert fractions == sorted(fractions) and max(fractions) == 1.0

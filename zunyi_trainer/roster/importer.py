@@ -107,6 +107,15 @@ def read_roster(path: Path | str) -> TableFile:
     return read_table(path)
 
 
+def layout_for(table: TableFile, sheet_index: int, header_row: int) -> Layout:
+    """The mapping when the user picks another sheet or header row in the wizard."""
+    if not 0 <= sheet_index < len(table.sheets):
+        raise ValidationError(
+            "工作簿中没有第 {n} 个工作表。", "The workbook has no sheet number {n}.", code="import.no_sheet", n=sheet_index + 1
+        )
+    return layout_at(table, sheet_index, header_row, match_field, _exact_synonym)
+
+
 def _exact_synonym(value: object) -> bool:
     from zunyi_trainer.roster.fields import _EXACT
 
@@ -711,7 +720,14 @@ def import_roster(
     """All three steps, as the command line runs them."""
     table = read_roster(path)
     layout = sniff_roster(table)
+
+    def phase(offset: int) -> Progress | None:
+        # Checking is the first half of the bar, writing the second.
+        if progress is None:
+            return None
+        return lambda done, total: progress(offset * total + done, 2 * total)
+
     with register.session() as s:
         cls = resolve_class(s, class_ref)
-        plan = validate_roster(s, cls, table, layout, progress=progress)
-    return apply_roster(register, plan, skip_invalid=skip_invalid, dry_run=dry_run, progress=progress)
+        plan = validate_roster(s, cls, table, layout, progress=phase(0))
+    return apply_roster(register, plan, skip_invalid=skip_invalid, dry_run=dry_run, progress=phase(1))
