@@ -248,12 +248,12 @@ def _cover(cls: TrainingClass, styles: Styles, generated: str) -> list:
 
 def _approval(cls: TrainingClass, styles: Styles, found: list[data.FindingRow] | None) -> list:
     w = frame_width()
-    decision = {"approved": "批准", "rejected": "不批准"}
-    state = (
-        "批准"
-        if cls.approved_at or cls.approval_no
-        else (decision["rejected"] if cls.rejection_reason else ("已报审，待批复" if cls.submitted_at else "未报审"))
-    )
+    if cls.approved_at or cls.approval_no:
+        state = "批准"
+    elif cls.rejection_reason:
+        state = "不予批准"
+    else:
+        state = "已报审，待批复" if cls.submitted_at else "未报审"
     rows = [
         ["报审时间", format_local(cls.submitted_at) or "—", "批复结果", state],
         ["批复日期", day(cls.decided_on) or "—", "批准文号", cls.approval_no or "—"],
