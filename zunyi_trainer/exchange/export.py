@@ -158,9 +158,37 @@ class _HashingWriter:
         self.fh.write(data)
 
 
+class FileSink:
+    """Where a batch is written: one or more files at once, hashed on the way.
+
+    It cannot seek, so zipfile writes each member once, in order, with a data descriptor after
+    it; the bytes are then the same whatever the target, and the file's SHA-256 and the kept copy
+    come out of the one pass instead of reading the file back.
+    """
+
+    def __init__(self, *targets: IO[bytes]) -> None:
+        self.targets = targets
+        self.hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        self.size += len(data)
+        for target in self.targets:
+            target.write(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        for target in self.targets:
+            target.flush()
+
+
 class _BagZip:
-    def __init__(self, fileobj: IO[bytes], root: str, created_at: dt.datetime) -> None:
-        self.zip = zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
+    def __init__(self, sink: FileSink, root: str, created_at: dt.datetime) -> None:
+        self.zip = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)  # type: ignore[arg-type]
         self.root = root
         self.stamp = created_at.astimezone(LOCAL_TZ).timetuple()[:6]
         self.payload: dict[str, tuple[str, int]] = {}  # bag-relative path -> (sha256, size)
@@ -327,15 +355,15 @@ def _add_documents(
 
 def build_batch(
     session: Session,
-    fileobj: IO[bytes],
+    sink: FileSink,
     plan: BatchPlan,
     key: Any,
     data_dir: Path,
     *,
     progress: Progress | None = None,
 ) -> BuildInfo:
-    """Write the whole bag of ``plan`` into ``fileobj`` (a zip). Deterministic for the same rows."""
-    bag = _BagZip(fileobj, plan.name, plan.created_at)
+    """Write the whole bag of ``plan`` into ``sink`` (a zip). Deterministic for the same rows."""
+    bag = _BagZip(sink, plan.name, plan.created_at)
     try:
         return _fill_bag(bag, session, plan, key, data_dir, progress)
     except BaseException:
@@ -626,13 +654,13 @@ def export_batch(
             kept = store / plan.filename
             kept_partial = store / f".{plan.filename}.partial"
             written += [partial, kept_partial]
-            with open(partial, "wb") as fh:
-                info = build_batch(s, fh, plan, key, register.data_dir, progress=progress)
-                fh.flush()
+            with open(partial, "wb") as fh, open(kept_partial, "wb") as copy:
+                sink = FileSink(fh, copy)
+                info = build_batch(s, sink, plan, key, register.data_dir, progress=progress)
+                sink.flush()
                 os.fsync(fh.fileno())
-            digest = file_sha256(partial)
-            size = partial.stat().st_size
-            _copy_synced(partial, kept_partial)
+                os.fsync(copy.fileno())
+            digest, size = sink.hash.hexdigest(), sink.size
             written += [final, kept]
             os.replace(kept_partial, kept)
             os.replace(partial, final)
@@ -696,7 +724,7 @@ def redeliver(register: Register, seq: int, out_dir: Path) -> Path:
 
 
 def build_to_bytes(session: Session, plan: BatchPlan, key: Any, data_dir: Path) -> bytes:
-    """The batch of ``plan`` as bytes (for tests and the benchmark; nothing is recorded)."""
+    """The batch of ``plan`` as bytes (for tests; nothing is recorded)."""
     buf = io.BytesIO()
-    build_batch(session, buf, plan, key, data_dir)
+    build_batch(session, FileSink(buf), plan, key, data_dir)
     return buf.getvalue()
