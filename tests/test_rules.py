@@ -563,3 +563,19 @@ def test_every_message_renders_in_both_languages(s) -> None:
     assert [f.code for f in en] == [f.code for f in zh]
     assert all(a.message != b.message for a, b in zip(en, zh, strict=True))
     assert all("{" not in f.message for f in [*en, *zh, *school_en])
+
+
+def test_held_sessions_without_attendance_warn_once_the_class_runs(s) -> None:
+    c = good_class(s, trainees=2)
+    record_marks(
+        s,
+        [Mark(x.id, e.id, AttendanceStatus.PRESENT) for x in c.sessions[:4] for e in c.enrollments],
+        method="manual",
+        recorded_by="a",
+    )
+    day_after_third_day = dt.date(2026, 3, 5)  # sessions 0-5 are held; 4 and 5 have no marks
+    assert not only(check(s, c, today=day_after_third_day), "session.attendance_missing")  # still a draft
+    c.status = ClassStatus.IN_PROGRESS
+    (f,) = only(check(s, c, today=day_after_third_day), "session.attendance_missing")
+    assert f.data["session_ids"] == [c.sessions[4].id, c.sessions[5].id] and f.severity == WARNS
+    assert not only(check(s, c, today=dt.date(2026, 3, 4)), "session.attendance_missing")

@@ -194,7 +194,38 @@ def attendance_below_threshold(ctx: ClassContext) -> list[Finding]:
     return out
 
 
-CLASS_RULES = (overlapping_subsidy, shared_phones, identical_sign_ins, attendance_below_threshold)
+def attendance_recorded(ctx: ClassContext) -> list[Finding]:
+    """Every session already held has its attendance entered (the archive needs it, item 15)."""
+    if ctx.cls.status not in (ClassStatus.IN_PROGRESS, ClassStatus.COMPLETED, ClassStatus.ARCHIVED):
+        return []
+    held = [s for s in ctx.sessions if s.date < ctx.today]
+    if not held or not ctx.active_enrollments:
+        return []
+    at = Attendance.__table__
+    marked = set(
+        ctx.session.scalars(sa.select(at.c.session_id).where(at.c.session_id.in_([s.id for s in held])).distinct()).all()
+    )
+    missing = [s for s in held if s.id not in marked]
+    if not missing:
+        return []
+    return [
+        Finding(
+            "session.attendance_missing",
+            WARNS,
+            text(
+                "培训班 {code} 有 {n} 个已上过的课次还没有录入考勤：{when}。",
+                "Class {code} has {n} held sessions without attendance: {when}.",
+                code=ctx.cls.code,
+                n=len(missing),
+                when="、".join(session_label(s) for s in missing[:5]) + ("等" if len(missing) > 5 else ""),
+            ),
+            {"count": len(missing), "session_ids": [s.id for s in missing]},
+            record_of(missing[0]),
+        )
+    ]
+
+
+CLASS_RULES = (overlapping_subsidy, shared_phones, identical_sign_ins, attendance_below_threshold, attendance_recorded)
 
 
 # --- school-wide ------------------------------------------------------------------------------
