@@ -312,3 +312,28 @@ def test_register_models_pass_qts_model_checks(qtmodeltester, window):
     qtmodeltester.check(window.pages["classes"].proxy)
     qtmodeltester.check(window.pages["teachers"].model)
     qtmodeltester.check(window.pages["trainees"].sql_model)
+
+
+def test_deleting_a_draft_class_lists_what_goes_with_it_and_removes_it(qtbot, window, demo_ctx, dialogs):
+    page = window.pages["classes"]
+    with demo_ctx.register.session() as s:
+        draft = s.scalars(
+            sa.select(TrainingClass).where(TrainingClass.status == ClassStatus.DRAFT).order_by(TrainingClass.id)
+        ).first()
+        sessions = len(draft.sessions)
+    assert page.select_id(draft.id)
+    dialogs.answers = [True]
+    page._delete_current()
+    assert f"{sessions} 个课次" in dialogs.questions[0] and draft.name in dialogs.questions[0]
+    with demo_ctx.register.session() as s:
+        assert s.get(TrainingClass, draft.id) is None
+    assert not page.select_id(draft.id)
+
+
+def test_a_venue_in_use_cannot_be_deleted(qtbot, window, demo_ctx, dialogs):
+    page = window.pages["facilities"].venues
+    with demo_ctx.register.session() as s:
+        used = s.scalars(sa.select(Venue).join(TrainingClass, TrainingClass.venue_id == Venue.id)).first()
+    assert page.select_id(used.id)
+    page._delete_current()
+    assert dialogs.questions == [] and "停用" in dialogs.infos[0]
