@@ -244,3 +244,89 @@ def test_storage_errors_are_explained_in_chinese():
     assert explain_storage_error(OSError(30, "Read-only file system")).code == "storage.readonly"
     assert explain_storage_error(ValueError("something else")) is None
     assert json.dumps(full.message(), ensure_ascii=False)
+
+
+KILL_EXPORT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from zunyi_trainer.db import open_register
+    from zunyi_trainer.exchange.export import export_batch
+    reg = open_register(sys.argv[1])
+    print("go", flush=True)
+    export_batch(reg, Path(sys.argv[2]), full=True)
+    print("done", flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+def test_kill_9_during_an_export_leaves_no_batch_file_and_no_used_number(demo_dir, tmp_path):
+    pytest.importorskip("zunyi_trainer.exchange.export")
+    from zunyi_trainer.models import ExportBatch
+
+    rng = random.Random(21)
+    usb = tmp_path / "usb"
+    for _ in range(4):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILL_EXPORT, str(demo_dir), str(usb)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        assert proc.stdout.readline().strip() == "go"
+        time.sleep(rng.uniform(0.05, 1.2))
+        os.kill(proc.pid, signal.SIGKILL)
+        finished = proc.stdout.read().strip() == "done"
+        proc.wait()
+        reg = open_register(demo_dir)
+        try:
+            with reg.session() as s:
+                used = s.scalars(sa.select(ExportBatch.seq)).all()
+        finally:
+            reg.close()
+        zips = sorted(p.name for p in usb.glob("*.zip")) if usb.exists() else []
+        if finished:
+            continue
+        # Either the batch was recorded and its file is complete, or neither happened.
+        assert len(zips) == len(used), (zips, used)
+    leftovers = [p.name for p in usb.glob(".*")] if usb.exists() else []
+    reg = open_register(demo_dir)
+    try:
+        from zunyi_trainer.exchange.export import export_batch
+
+        result = export_batch(reg, usb, full=True)  # the next export goes on without a gap
+        with reg.session() as s:
+            seqs = sorted(s.scalars(sa.select(ExportBatch.seq)))
+    finally:
+        reg.close()
+    assert seqs == list(range(1, len(seqs) + 1)) and result.seq == seqs[-1]
+    assert not [p for p in usb.glob(".*") if p.name in leftovers], "partial files of killed exports remain on the stick"
+
+
+KILL_IMPORT = textwrap.dedent(
+    """
+    import sys
+    from zunyi_trainer.cli import run
+    print("go", flush=True)
+    raise SystemExit(run(["--data-dir", sys.argv[1], "roster", "import", sys.argv[2], "--class", "IMP001"]))
+    """
+)
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_roster_import_keeps_all_or_nothing(small_school, tmp_path):
+    pytest.importorskip("zunyi_trainer.roster")
+    roster = _roster_file(tmp_path / "roster.xlsx", 3000)
+    before = _fingerprint(small_school)["trainees"]
+    rng = random.Random(33)
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILL_IMPORT, str(small_school), str(roster)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        assert proc.stdout.readline().strip() == "go"
+        time.sleep(rng.uniform(1.0, 4.0))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert check_file(small_school / "register.sqlite3") is None
+        after = _fingerprint(small_school)["trainees"]
+        assert after in (before, before + 3000)
+        if after != before:
+            break
