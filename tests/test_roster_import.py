@@ -420,3 +420,15 @@ def test_progress_runs_from_the_start_to_the_end_of_checking_and_writing(registe
     assert seen and seen[-1][0] == seen[-1][1]
     fractions = [d / t for d, t in seen]
     assert fractions == sorted(fractions) and max(fractions) == 1.0
+
+
+def test_several_categories_keep_the_first_known_one_with_a_warning_and_excel_errors_are_not_names(register, klass, tmp_path):
+    rows = roster_rows(2)
+    rows[0][6] = "脱贫劳动力、农村转移劳动力"
+    rows[1][1] = "#N/A"
+    path = write_workbook(tmp_path / "r.xlsx", rows)
+    report = import_roster(register, path, "MT2026001", skip_invalid=True)
+    assert [(i.row, i.code) for i in report.errors] == [(3, "name.format")]
+    assert [(w.row, w.code) for w in report.warnings] == [(2, "category.several")]
+    with register.session() as s:
+        assert trainees_by_number(s)[person(0)[1]].category == TraineeCategory.POVERTY_ALLEVIATED

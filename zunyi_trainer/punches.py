@@ -270,7 +270,7 @@ def plan_punches(
     covered: set[int] = set()
     unmatched = ambiguous = outside = 0
     for p in punches:
-        enrollment = by_id.get(p.person) if p.person else None
+        enrollment = by_id.get(idcard.clean(p.person)) if p.person else None
         if enrollment is None:
             candidates = by_name.get(p.name, []) if p.name else []
             if len(candidates) == 1:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -60,6 +61,7 @@ from zunyi_trainer.timeutil import now_utc, today_local
 Progress = Callable[[int, int], None]
 
 MAX_NAME = 64
+_SEVERAL = re.compile(r"[、,，;；/|＋+]")
 MAX_ADDRESS = 256
 MAX_EMPLOYER = 128
 _CHUNK = 500  # values per IN (...): well under SQLite's variable limit
@@ -287,7 +289,12 @@ def validate_roster(
         # 姓名
         if not name:
             row_issue("name", "name.empty", "姓名为空。请填写学员姓名。", "The name is empty; fill it in.")
-        elif len(name) > MAX_NAME or sum(ch.isdigit() for ch in name) >= 4 or not any(ch.isalpha() for ch in name):
+        elif (
+            len(name) > MAX_NAME
+            or sum(ch.isdigit() for ch in name) >= 4
+            or not any(ch.isalpha() for ch in name)
+            or name.startswith(("#", "="))  # an Excel error (#N/A) or a formula's text
+        ):
             row_issue(
                 "name",
                 "name.format",
@@ -391,6 +398,23 @@ def validate_roster(
         cat_text = cleaning.clean_text(cell(values, "category"))
         if cat_text:
             found = CATEGORY_INDEX.get(normalise_header(cat_text))
+            if found is None and _SEVERAL.search(cat_text):
+                # “脱贫劳动力、农村转移劳动力”: the register keeps one category, the first it knows.
+                known = [c for part in _SEVERAL.split(cat_text) if (c := CATEGORY_INDEX.get(normalise_header(part)))]
+                if known:
+                    found = known[0]
+                    _warn(
+                        report,
+                        layout,
+                        number,
+                        "category",
+                        "category.several",
+                        "人员类别“{v}”含有多个类别，登记册只记录一个：{first}。",
+                        "The category “{v}” names several; the register keeps one: {first}.",
+                        cat_text,
+                        v=cat_text,
+                        first=found.zh,
+                    )
             if found is None:
                 row_issue(
                     "category",
