@@ -209,6 +209,8 @@ def read_table(
                 "file.encrypted",
                 name=path.name,
             )
+        if path.suffix.lower() in (".et", ".ett"):
+            raise _save_as_xlsx("WPS 表格文件（.et）", "a WPS Spreadsheets file (.et)", path, "file.et")
         raise _save_as_xlsx("旧版 Excel 97-2003 工作簿（.xls）", "a legacy Excel 97-2003 workbook (.xls)", path, "file.xls")
     if kind == "html":
         raise _save_as_xlsx(
