@@ -397,3 +397,22 @@ def test_a_name_the_font_cannot_print_is_reported_not_silently_boxed(register, t
     register.close()
     assert run(["--data-dir", data_dir, "docs", "signin", "RARE2026001", "-o", str(tmp_path / "c.pdf")]) == 0
     assert "空白方框" in capsys.readouterr().err
+
+
+def test_free_text_longer_than_a_page_flows_across_pages(register, tmp_path: Path) -> None:
+    from zunyi_trainer.documents import build_application, build_archive
+
+    long_text = "\n".join(
+        f"第{i}条：理论考试采用闭卷笔试，实操考核由考评员现场评分，两项均合格为结业合格。" * 3 for i in range(1, 80)
+    )
+    with register.transaction() as s:
+        cls = factories.training_class(s, trainees=1, sessions=1, code="LONG2026001")
+        cls.assessment_plan = long_text
+        cls.decision_remarks = long_text
+    with register.session() as s:
+        cls = find_class(s, "LONG2026001")
+        app = build_application(s, cls, tmp_path / "app.pdf")
+        arc = build_archive(s, cls, tmp_path / "arc.pdf", store=register.attachments_dir)
+    assert "第79条" in read_pdf(tmp_path / "app.pdf").compact
+    assert "第79条" in read_pdf(tmp_path / "arc.pdf").compact
+    assert app.pages > 8 and arc.pages > 13

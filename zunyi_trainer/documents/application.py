@@ -339,11 +339,16 @@ def assessment(cls: TrainingClass, styles: Styles) -> list:
     w = frame_width()
     rows = [
         ["考核职业（工种）", f"{cls.trade.name} {cls.level.zh}"],
-        ["考核方式与标准", para(plan, styles.cell)],
         ["拟发证书", cert],
         ["考核时间", f"培训结束后（{day(cls.end_date)} 前后）"],
     ]
-    return [form_table(rows, [36 * mm, w - 36 * mm], styles.fonts, label_cells=[(0, r) for r in range(4)])]
+    # The plan is free text of any length: as paragraphs it flows across pages, where a table
+    # row (which never splits) could not hold more than a page.
+    return [
+        form_table(rows, [36 * mm, w - 36 * mm], styles.fonts, label_cells=[(0, r) for r in range(3)]),
+        para("考核方式与标准", styles.h2),
+        *[para(line, styles.indent) for line in plan.splitlines() if line.strip()],
+    ]
 
 
 def pledge(cls: TrainingClass, styles: Styles) -> list:

@@ -248,6 +248,7 @@ def _cover(cls: TrainingClass, styles: Styles, generated: str) -> list:
 
 def _approval(cls: TrainingClass, styles: Styles, found: list[data.FindingRow] | None) -> list:
     w = frame_width()
+    remarks = (cls.decision_remarks or cls.rejection_reason or "—").strip()
     if cls.approved_at or cls.approval_no:
         state = "批准"
     elif cls.rejection_reason:
@@ -258,8 +259,10 @@ def _approval(cls: TrainingClass, styles: Styles, found: list[data.FindingRow] |
         ["报审时间", format_local(cls.submitted_at) or "—", "批复结果", state],
         ["批复日期", day(cls.decided_on) or "—", "批准文号", cls.approval_no or "—"],
         ["批复机关", para(cls.approver or "—", styles.cell), "状态", cls.status.zh],
-        ["批复意见", para(cls.decision_remarks or cls.rejection_reason or "—", styles.cell), "", ""],
+        ["批复意见", para(remarks if len(remarks) <= 300 else "（见下文）", styles.cell), "", ""],
     ]
+    # Long remarks flow as paragraphs below the table: a table row never splits across pages.
+    long_remarks = [para(line, styles.indent) for line in remarks.splitlines() if line.strip()] if len(remarks) > 300 else []
     return [
         para("（一）培训班基本情况", styles.h2),
         class_form(cls, styles),
@@ -271,6 +274,7 @@ def _approval(cls: TrainingClass, styles: Styles, found: list[data.FindingRow] |
             label_cells=[(c, r) for r in range(4) for c in (0, 2) if not (r == 3 and c == 2)],
             spans=[((1, 3), (3, 3))],
         ),
+        *long_remarks,
         para("（三）开班条件核查（档案生成时）", styles.h2),
         *findings_checklist(found, styles),
     ]

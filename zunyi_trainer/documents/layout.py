@@ -21,10 +21,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import KeepTogether, Spacer
 
 from zunyi_trainer import __version__
 from zunyi_trainer.documents.fonts import FontSet
+from zunyi_trainer.errors import ZunyiError
 from zunyi_trainer.timeutil import format_local
 
 MARGIN_X = 18 * mm
@@ -271,7 +273,16 @@ def build_pdf(
                 progress(min(value, total["n"]), total["n"])
 
         doc.setProgressCallBack(on_progress)
-    doc.build(story, canvasmaker=numbered_canvas(info))
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(info))
+    except LayoutError as exc:
+        raise ZunyiError(
+            "“{title}”中有一项内容太长，一页放不下（{what}）。请把过长的文字分成几段或缩短后再打印。",
+            "Something in “{title}” is too long to fit on one page ({what}). Shorten or split the long text and print again.",
+            code="documents.layout",
+            title=info.title,
+            what=str(exc)[:120],
+        ) from None
     if progress is not None:
         progress(1, 1)
     return BuildResult(pages=doc.page_count)
