@@ -158,3 +158,42 @@ def test_subsidy_apply_writes_the_amounts(capsys, demo_dir, classes) -> None:
         written = s.scalar(sa.select(sa.func.sum(Enrollment.subsidy_fen)).join(TrainingClass).where(TrainingClass.code == target))
     reg.close()
     assert written == summary["total_fen"]
+
+
+def test_schedule_previews_then_adds_sessions(capsys, demo_dir, classes) -> None:
+    target = classes["011"]["code"]
+    _, out, _ = cli(capsys, demo_dir, "class", "timetable", target, "--json")
+    before = json.loads(out)["totals"]["sessions"]
+    args = [
+        "class",
+        "schedule",
+        target,
+        "--from",
+        "2031-03-03",
+        "--to",
+        "2031-03-09",
+        "--weekdays",
+        "1-3,6",
+        "--slots",
+        "evening",
+    ]
+    code, out, _ = cli(capsys, demo_dir, *args, "--holiday", "2031-03-04", "--dry-run")
+    assert code == 0 and "预览" in out and "3 个课次" in out
+    _, out, _ = cli(capsys, demo_dir, "class", "timetable", target, "--json")
+    assert json.loads(out)["totals"]["sessions"] == before
+    code, out, _ = cli(capsys, demo_dir, *args, "--kind", "theory")
+    assert code == 0 and "4 个课次" in out and "12 课时" in out
+    _, out, _ = cli(capsys, demo_dir, "class", "timetable", target, "--json")
+    data = json.loads(out)
+    assert data["totals"]["sessions"] == before + 4
+    added = [x for x in data["sessions"] if x["date"].startswith("2031")]
+    assert {x["start"] for x in added} == {"19:00"} and {x["kind"] for x in added} == {"theory"}
+
+
+def test_schedule_refuses_unknown_slots_teachers_and_weekdays(capsys, demo_dir, classes) -> None:
+    target = classes["011"]["code"]
+    base = ["class", "schedule", target, "--from", "2031-03-03", "--to", "2031-03-09"]
+    assert cli(capsys, demo_dir, *base, "--slots", "noon")[0] == 1
+    code, _, err = cli(capsys, demo_dir, *base, "--teacher", "查无此人")
+    assert code == 1 and "查无此人" in err
+    assert cli(capsys, demo_dir, *base, "--weekdays", "0-9")[0] == 1

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from zunyi_trainer.cli.context import Context
+from zunyi_trainer.errors import NotFound, ValidationError
 from zunyi_trainer.i18n import text
 from zunyi_trainer.models import ClassStatus, SessionKind, TrainingClass
 
@@ -129,6 +130,27 @@ def add_lifecycle_commands(csub: argparse._SubParsersAction) -> None:
     class_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_timetable)
+
+    p = csub.add_parser("schedule", help=text("按规律生成课次", "add sessions from a pattern"))
+    class_arg(p)
+    p.add_argument("--from", dest="start", type=_date, required=True, help=text("开始日期", "first day"))
+    p.add_argument("--to", dest="end", type=_date, required=True, help=text("结束日期", "last day"))
+    p.add_argument(
+        "--weekdays", default="1,2,3,4,5", help=text("星期几上课，1=周一 … 7=周日（默认 1-5）", "weekdays, 1=Monday … 7=Sunday")
+    )
+    p.add_argument(
+        "--slots", default="morning,afternoon", help=text("时段：morning,afternoon,evening", "slots: morning,afternoon,evening")
+    )
+    p.add_argument("--kind", choices=[k.value for k in SessionKind], default=SessionKind.PRACTICE.value)
+    p.add_argument("--teacher", default=None, help=text("授课教师姓名", "teacher's name"))
+    p.add_argument("--venue", default=None, help=text("场地名称（默认培训班的场地）", "venue name (default: the class's)"))
+    p.add_argument(
+        "--holiday", type=_date, action="append", default=[], help=text("跳过的日期，可重复", "a day to skip; repeatable")
+    )
+    p.add_argument("--max-periods", type=int, default=None, help=text("最多生成的课时", "stop at this many periods"))
+    p.add_argument("--topic", default="")
+    p.add_argument("--dry-run", action="store_true", help=text("只预览，不写入", "preview only"))
+    p.set_defaults(handler=cmd_schedule)
 
     p = csub.add_parser("rates", help=text("学员出勤率（按课时）", "trainees' attendance rates by hours"))
     class_arg(p)
@@ -296,6 +318,102 @@ def cmd_timetable(args: argparse.Namespace, ctx: Context) -> int:
             practice=sums.practice_periods,
             share=sums.practice_share,
             hours=round(sums.hours, 1),
+        )
+    )
+    return 0
+
+
+def _weekdays(value: str) -> frozenset[int]:
+    days: set[int] = set()
+    for part in value.replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        lo, _, hi = part.partition("-")
+        try:
+            first, last = int(lo), int(hi or lo)
+        except ValueError:
+            first = last = 0
+        if not 1 <= first <= last <= 7:
+            raise ValidationError(
+                "星期应写成 1 到 7 之间的数字，如 1,2,3,4,5 或 1-5。",
+                "Weekdays are numbers from 1 to 7, like 1,2,3,4,5 or 1-5.",
+                field="weekdays",
+                code="timetable.weekdays",
+            )
+        days.update(d - 1 for d in range(first, last + 1))
+    return frozenset(days)
+
+
+def cmd_schedule(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer.cli.check_commands import find_class
+    from zunyi_trainer.models import Teacher, Venue
+    from zunyi_trainer.settings import load_settings
+    from zunyi_trainer.timetable import SLOTS, Pattern, build_sessions, plan_sessions, totals
+
+    slots = []
+    for name in (x.strip() for x in args.slots.split(",")):
+        if name not in SLOTS:
+            raise ValidationError(
+                "时段“{name}”不存在，可选 morning、afternoon、evening。",
+                "There is no slot “{name}”; choose morning, afternoon or evening.",
+                field="slots",
+                code="timetable.slot",
+                name=name,
+            )
+        slots.append(SLOTS[name])
+    reg = ctx.register(create=False)
+    with reg.session() if args.dry_run else reg.transaction() as s:
+        cls = find_class(s, args.class_ref)
+        teacher_id = venue_id = None
+        if args.teacher:
+            found = s.scalars(
+                sa.select(Teacher).where(Teacher.institution_id == cls.institution_id, Teacher.name == args.teacher.strip())
+            ).all()
+            if len(found) != 1:
+                raise NotFound(
+                    "没有找到唯一一位名为“{name}”的教师。",
+                    "No single teacher is called “{name}”.",
+                    name=args.teacher,
+                )
+            teacher_id = found[0].id
+        if args.venue:
+            v = s.scalars(
+                sa.select(Venue).where(Venue.institution_id == cls.institution_id, Venue.name == args.venue.strip())
+            ).first()
+            if v is None:
+                raise NotFound("没有名为“{name}”的场地。", "No venue is called “{name}”.", name=args.venue)
+            venue_id = v.id
+        else:
+            venue_id = cls.venue_id
+        pattern = Pattern(
+            args.start,
+            args.end,
+            slots=tuple(slots),
+            weekdays=_weekdays(args.weekdays),
+            kind=SessionKind(args.kind),
+            teacher_id=teacher_id,
+            venue_id=venue_id,
+            holidays=frozenset(args.holiday),
+            topic=args.topic,
+            max_periods=args.max_periods,
+        )
+        settings = load_settings(s)
+        if args.dry_run:
+            planned = plan_sessions(pattern, settings)
+            sums = totals(planned, settings)
+        else:
+            planned = build_sessions(s, cls, pattern, settings)
+            sums = totals(planned, settings)
+        code = cls.code
+    ctx.out(
+        text(
+            "{what} {n} 个课次，共 {total} 课时（培训班 {code}）。",
+            "{what} {n} sessions, {total} periods (class {code}).",
+            what=text("预览：将生成", "Preview: would add") if args.dry_run else text("已生成", "Added"),
+            n=sums.sessions,
+            total=sums.total_periods,
+            code=code,
         )
     )
     return 0
