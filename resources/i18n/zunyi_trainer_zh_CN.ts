@@ -1632,6 +1632,18 @@ The offline register of a private vocational training school.</source>
 <context>
     <name>SubmissionPage</name>
     <message>
+        <source>Export a batch…</source>
+        <translation>导出报送批次…</translation>
+    </message>
+    <message>
+        <source>Full (everything, not only the changes)</source>
+        <translation>全量（全部数据，而不只是变化部分）</translation>
+    </message>
+    <message>
+        <source>Import a county return…</source>
+        <translation>导入县局回执…</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1714,6 +1726,50 @@ The offline register of a private vocational training school.</source>
     <message>
         <source>%1 batch(es) not yet acknowledged by the county; %2 class(es) waiting for a decision.</source>
         <translation>%1 批尚待县局确认；%2 个培训班等待批复。</translation>
+    </message>
+    <message>
+        <source>Where to save the batch (a USB stick)</source>
+        <translation>批次保存位置（U 盘）</translation>
+    </message>
+    <message>
+        <source>Batch exported</source>
+        <translation>批次已导出</translation>
+    </message>
+    <message>
+        <source>Batch No. %1 (%2) was saved as
+%3
+SHA-256: %4</source>
+        <translation>第 %1 批（%2）已保存为
+%3
+SHA-256：%4</translation>
+    </message>
+    <message>
+        <source>Exporting the batch…</source>
+        <translation>正在导出批次…</translation>
+    </message>
+    <message>
+        <source>Import a county return</source>
+        <translation>导入县局回执</translation>
+    </message>
+    <message>
+        <source>County return (*.json)</source>
+        <translation>县局回执 (*.json)</translation>
+    </message>
+    <message>
+        <source>This return file was imported before; nothing changed.</source>
+        <translation>这个回执文件以前已经导入过，没有任何改动。</translation>
+    </message>
+    <message>
+        <source>%1 decision(s) recorded, %2 batch(es) acknowledged.</source>
+        <translation>已登记 %1 个批复，%2 个批次已确认。</translation>
+    </message>
+    <message>
+        <source>County return imported</source>
+        <translation>县局回执已导入</translation>
+    </message>
+    <message>
+        <source>Importing the county return…</source>
+        <translation>正在导入县局回执…</translation>
     </message>
 </context>
 <context>

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import sqlalchemy as sa
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
 from zunyi_trainer.gui.overview_page import _fill, _table
 from zunyi_trainer.models import BatchState, ClassStatus, CountyReturn, ExportBatch, TrainingClass
@@ -26,10 +28,19 @@ class SubmissionPage(QWidget):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         buttons = QHBoxLayout()
+        self.export_button = QPushButton(self.tr("Export a batch…"), self)
+        self.export_button.setObjectName("exportBatch")
+        self.export_button.clicked.connect(lambda: self.export_batch())
+        self.full_box = QCheckBox(self.tr("Full (everything, not only the changes)"), self)
+        self.import_button = QPushButton(self.tr("Import a county return…"), self)
+        self.import_button.setObjectName("importReturn")
+        self.import_button.clicked.connect(lambda: self.import_return())
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
         self.refresh_button.clicked.connect(self.reload)
-        buttons.addWidget(self.refresh_button)
+        for w in (self.export_button, self.full_box, self.import_button):
+            buttons.addWidget(w)
         buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
         box = QGroupBox(self.tr("Classes waiting for the county's decision"), self)
         self.waiting = _table([self.tr("Code"), self.tr("Class"), self.tr("Starts"), self.tr("Submitted")], box)
@@ -109,4 +120,64 @@ class SubmissionPage(QWidget):
             + self.tr("%1 batch(es) not yet acknowledged by the county; %2 class(es) waiting for a decision.")
             .replace("%1", str(pending))
             .replace("%2", str(len(waiting)))
+        )
+
+    def export_batch(self, folder: str | Path | None = None) -> None:
+        """Export the next batch for the county to a folder (a USB stick), off the UI thread."""
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Where to save the batch (a USB stick)"))
+            if not folder:
+                return
+        from zunyi_trainer.exchange.export import export_batch
+
+        register, full = self.ctx.register, self.full_box.isChecked()
+
+        def done(result) -> None:
+            self.ctx.changed("export_batch")
+            messages.inform(
+                self,
+                self.tr("Batch exported"),
+                self.tr("Batch No. %1 (%2) was saved as\n%3\nSHA-256: %4")
+                .replace("%1", str(result.seq))
+                .replace("%2", result.kind.label)
+                .replace("%3", str(result.path))
+                .replace("%4", result.sha256),
+            )
+
+        self.ctx.runner.run(
+            lambda task: export_batch(register, Path(folder), full=full, progress=task.progress),
+            on_done=done,
+            parent=self,
+            label=self.tr("Exporting the batch…"),
+            writes=True,
+        )
+
+    def import_return(self, path: str | Path | None = None) -> None:
+        """File the county's return (decisions and acknowledgements): all of it, or nothing."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a county return"), "", self.tr("County return (*.json)"))
+            if not path:
+                return
+        from zunyi_trainer.exchange.county_return import import_return
+
+        register = self.ctx.register
+
+        def done(result) -> None:
+            self.ctx.changed("")
+            if result.already_imported:
+                text = self.tr("This return file was imported before; nothing changed.")
+            else:
+                text = (
+                    self.tr("%1 decision(s) recorded, %2 batch(es) acknowledged.")
+                    .replace("%1", str(len(result.decisions)))
+                    .replace("%2", str(len(result.acknowledged)))
+                )
+            messages.inform(self, self.tr("County return imported"), text)
+
+        self.ctx.runner.run(
+            lambda task: import_return(register, Path(path)),
+            on_done=done,
+            parent=self,
+            label=self.tr("Importing the county return…"),
+            writes=True,
         )
