@@ -39,6 +39,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024  # a roster of 100,000 rows is about 8 MB
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024  # zip bombs
 MAX_ROWS = 100_000  # rows with a value, per sheet
 MAX_COLUMNS = 200
+MAX_MERGED_CELLS = 2_000_000  # cells filled in from merged ranges, per sheet
 
 _TRANSITIONAL = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -671,12 +672,21 @@ def _fill_merged(sheet: Sheet) -> None:
     by_number = {number: values for number, values in sheet.rows}
     last = sheet.rows[-1][0]
     added = False
+    budget = MAX_MERGED_CELLS
     for min_row, min_col, max_row, max_col in sheet.merged:
         top = by_number.get(min_row)
         if top is None or min_col >= len(top) or top[min_col] is None:
             continue
         value = top[min_col]
         max_col = min(max_col, MAX_COLUMNS - 1)
+        budget -= (min(max_row, last) - min_row + 1) * (max_col - min_col + 1)
+        if budget < 0:
+            raise TooLarge(
+                "“{name}”中的合并单元格覆盖了太多单元格，无法读取。请取消合并（开始→合并后居中→取消合并）后再导入。",
+                "The merged cells of “{name}” cover too many cells; unmerge them and import again.",
+                code="file.too_many_merged",
+                name=sheet.name,
+            )
         for number in range(min_row, min(max_row, last) + 1):
             values = by_number.get(number)
             if values is None:
