@@ -252,10 +252,10 @@ def test_no_damaged_or_random_file_crashes_the_reader(tmp_path_factory, data, cu
 def test_merged_ranges_covering_too_many_cells_are_refused(tmp_path, monkeypatch):
     from zunyi_trainer.excel import reading
 
-    monkeypatch.setattr(reading, "MAX_MERGED_CELLS", 100)
     path = write_workbook(tmp_path / "r.xlsx", roster_rows(30), merges=["H2:H31"])
+    monkeypatch.setattr(reading, "MAX_MERGED_CELLS", 100)
     assert read_table(path).sheets[0].rows[5][1][7] == roster_rows(1)[0][7]  # 30 cells: within the budget
-    path = write_workbook(tmp_path / "big.xlsx", roster_rows(30), merges=["A2:H31"])
+    monkeypatch.setattr(reading, "MAX_MERGED_CELLS", 20)
     with pytest.raises(TooLarge) as exc:
         read_table(path)
     assert exc.value.code == "file.too_many_merged"
