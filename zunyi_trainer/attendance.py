@@ -365,6 +365,7 @@ def record_marks(
             )
         seen.add(pair)
 
+    session.flush()  # sessions or enrolments added in this transaction must be visible to Core
     conn = session.connection()
     sess_t, enr_t, cls_t, att_t = (
         ClassSession.__table__,
