@@ -416,3 +416,17 @@ def test_free_text_longer_than_a_page_flows_across_pages(register, tmp_path: Pat
     assert "第79条" in read_pdf(tmp_path / "app.pdf").compact
     assert "第79条" in read_pdf(tmp_path / "arc.pdf").compact
     assert app.pages > 8 and arc.pages > 13
+
+
+def test_docs_fonts_command_remembers_and_forgets_the_body_font(register, tmp_path: Path, capsys) -> None:
+    chosen = tmp_path / "simfang.ttf"
+    chosen.write_bytes(fonts.fallback_font_path().read_bytes())
+    data_dir = str(register.data_dir)
+    register.close()
+    assert run(["--data-dir", data_dir, "docs", "fonts", "--use", str(tmp_path / "missing.ttf")]) == 1
+    assert run(["--data-dir", data_dir, "docs", "fonts", "--use", str(chosen)]) == 0
+    assert run(["--data-dir", data_dir, "docs", "fonts"]) == 0
+    assert f"本校选用的正文字体：{chosen}" in capsys.readouterr().out
+    assert run(["--data-dir", data_dir, "docs", "fonts", "--builtin"]) == 0
+    assert run(["--data-dir", data_dir, "docs", "fonts"]) == 0
+    assert "本校选用的正文字体：（程序自带字体）" in capsys.readouterr().out

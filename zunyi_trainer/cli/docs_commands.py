@@ -36,7 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ):
         q = dsub.add_parser(name, help=text(zh, en))
         q.add_argument("klass", metavar="CLASS", help=text("班级编号或 UUID", "class code or UUID"))
-        q.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+        q.add_argument(
+            "-o", "--output", required=True, type=Path, metavar="FILE.pdf", help=text("输出的 PDF 文件", "the PDF to write")
+        )
         q.add_argument("--font", metavar="FONT", help=font_help)
         if name == "signin":
             q.add_argument(
@@ -50,15 +52,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.set_defaults(handler=cmd_class_document, document=name)
     eq = dsub.add_parser("equipment", help=text("年度设备投入报告", "yearly equipment-spend report"))
     eq.add_argument("--year", type=int, required=True)
-    eq.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    eq.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE.pdf", help=text("输出的 PDF 文件", "the PDF to write")
+    )
     eq.add_argument("--font", metavar="FONT", help=font_help)
     eq.set_defaults(handler=cmd_equipment)
     pk = dsub.add_parser("package", help=text("档案移交包（BagIt 格式 zip）", "archive package (zipped BagIt bag)"))
     pk.add_argument("klass", metavar="CLASS", help=text("班级编号或 UUID", "class code or UUID"))
-    pk.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.zip")
+    pk.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE.zip", help=text("输出的 zip 文件", "the zip to write")
+    )
     pk.add_argument("--font", metavar="FONT", help=font_help)
     pk.set_defaults(handler=cmd_package)
-    ft = dsub.add_parser("fonts", help=text("列出本机可用的宋体/仿宋字体", "list the SimSun/FangSong fonts found"))
+    ft = dsub.add_parser("fonts", help=text("列出或选择文书的正文字体（宋体/仿宋）", "list or choose the documents' body font"))
+    choice = ft.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--use", metavar="FONT", help=text("以后的文书都用这个字体文件作正文", "use this font file for the body from now on")
+    )
+    choice.add_argument("--builtin", action="store_true", help=text("改回程序自带字体", "go back to the built-in font"))
     ft.set_defaults(handler=cmd_fonts)
 
 
@@ -158,9 +169,26 @@ def cmd_package(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_fonts(args: argparse.Namespace, ctx: Context) -> int:
-    from zunyi_trainer.documents.fonts import fallback_font_path, find_installed_fonts
+    from zunyi_trainer.documents.fonts import fallback_font_path, find_installed_fonts, load_font_preference, save_font_preference
 
+    if args.use or args.builtin:
+        reg = ctx.register(create=False)
+        with reg.transaction() as s:
+            save_font_preference(s, None if args.builtin else Path(args.use).expanduser().resolve())
+        ctx.out(
+            text("文书正文改用程序自带字体。", "Documents use the built-in font.")
+            if args.builtin
+            else text("文书正文改用 {p}。", "Documents now use {p}.", p=args.use)
+        )
+        return 0
     ctx.out(text("程序自带字体：{p}", "Built-in font: {p}", p=str(fallback_font_path())))
+    if ctx.data_dir.joinpath("register.sqlite3").exists():
+        reg = ctx.register(create=False)
+        with reg.session() as s:
+            chosen = load_font_preference(s)
+        ctx.out(
+            text("本校选用的正文字体：{p}", "The school's body font: {p}", p=chosen or text("（程序自带字体）", "(built-in)"))
+        )
     found = find_installed_fonts()
     if not found:
         ctx.out(text("本机没有找到宋体/仿宋 TrueType 字体。", "No SimSun/FangSong TrueType font found on this machine."))
