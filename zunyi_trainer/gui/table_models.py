@@ -176,15 +176,16 @@ _SORTABLE = {
 def trainee_query(needle: str = "", filters: dict[str, str] | None = None) -> sa.Select:
     """The trainee register's rows as a query: a substring search on name, ID number and phone
     (LIKE, so SQLite scans at C speed) and exact filters on sex, category and education."""
+    # Enum and date columns come back as their stored text: converting 200 rows to Python enums
+    # and dates costs more than the query; the list converts only what it paints.
+    raw = [Trainee.sex, Trainee.birth_date, Trainee.education, Trainee.category]
     q = sa.select(
         Trainee.id,
         Trainee.name,
         Trainee.id_number,
-        Trainee.sex,
-        Trainee.birth_date,
+        *[sa.type_coerce(c, sa.String).label(c.key) for c in raw[:2]],
         Trainee.phone,
-        Trainee.education,
-        Trainee.category,
+        *[sa.type_coerce(c, sa.String).label(c.key) for c in raw[2:]],
         Trainee.employer,
         Trainee.household_address,
     )
