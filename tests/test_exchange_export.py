@@ -162,14 +162,14 @@ def test_interrupted_export_leaves_no_file_and_uses_no_number(
     assert export_batch(demo_register, tmp_path / "usb", documents=False).seq == 1
 
 
-def test_failure_after_the_rename_removes_the_file_again(
+def test_a_failure_while_recording_the_batch_removes_its_files(
     demo_register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(*args, **kwargs):
         raise OSError("disk full while recording")
 
     monkeypatch.setattr(export.audit, "record_operation", refuse)
-    with pytest.raises(OSError):
+    with pytest.raises(ExportError, match="没有占用"):
         export_batch(demo_register, tmp_path / "usb", documents=False)
     assert _files(tmp_path / "usb") == []
     assert _files(export.store_dir(demo_register.data_dir)) == []
@@ -305,3 +305,22 @@ def test_leftovers_of_a_killed_export_are_cleared_and_the_number_reused(demo_reg
     result = export_batch(demo_register, usb, documents=False)
     assert result.seq == 1
     assert _files(usb) == [result.path.name] and _files(store) == [result.path.name]
+
+
+def test_a_stick_pulled_at_the_last_rename_leaves_no_batch_and_no_kept_copy(
+    demo_register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_replace = export.os.replace
+
+    def replace(src, dst):
+        if Path(dst).parent == tmp_path / "usb":
+            raise OSError(5, "Input/output error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(export.os, "replace", replace)
+    with pytest.raises(ExportError, match="U 盘是否已拔出"):
+        export_batch(demo_register, tmp_path / "usb", documents=False)
+    monkeypatch.undo()
+    assert _files(tmp_path / "usb") == [] and _files(export.store_dir(demo_register.data_dir)) == []
+    with demo_register.session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(ExportBatch)) == 0

@@ -15,9 +15,10 @@ Layout of ``zunyi-batch-<USCC>-<SEQ>.zip`` (every name ASCII)::
         data/attachments/<sha256>            attachment content, named by its hash
 
 The sequence number is only used when the zip is completely written and flushed: the zip is
-written under a temporary name, fsynced, renamed, and only then is the batch row added, in the
-transaction that read the rows. Any failure before the commit removes the file again, so a failed
-or interrupted export leaves no batch and no gap. A copy is kept in the data dir's ``batches/``,
+written under a temporary name and fsynced, the batch row is added (in the transaction that read
+the rows), the file is renamed, and the transaction commits. Any failure before the commit removes
+the file again, so a failed or interrupted export leaves no batch and no gap; the partial files
+of a killed export are removed by the next one. A copy is kept in the data dir's ``batches/``,
 because the county's chain of hashes means a lost batch can only be replaced by the same bytes
 (``batch export --again SEQ``).
 """
@@ -661,11 +662,6 @@ def export_batch(
                 os.fsync(fh.fileno())
                 os.fsync(copy.fileno())
             digest, size = sink.hash.hexdigest(), sink.size
-            written += [final, kept]
-            os.replace(kept_partial, kept)
-            os.replace(partial, final)
-            _fsync_dir(store)
-            _fsync_dir(out_dir)
             batch = ExportBatch(
                 institution_id=inst.id,
                 seq=plan.seq,
@@ -687,11 +683,25 @@ def export_batch(
                 batch,
                 {"seq": plan.seq, "kind": kind.value, "sha256": digest, "through_change": through, "out": str(final)},
             )
-    except BaseException:
+            # The row is written but not committed; the renames come last, so that only the
+            # commit itself lies between a complete file under its name and its recorded number.
+            written += [final, kept]
+            os.replace(kept_partial, kept)
+            os.replace(partial, final)
+    except BaseException as exc:
         for path in written:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ExportError(
+                "写入批次时出错（{why}）：U 盘是否已拔出、已满或写保护？批次没有导出，序号也没有占用，可以重新导出。",
+                "Writing the batch failed ({why}): was the USB stick pulled out, full or write-protected? No batch "
+                "was exported and no number was used; export again.",
+                why=exc.strerror or str(exc),
+            ) from exc
         raise
+    _fsync_dir(store)  # the renames themselves reach the disk
+    _fsync_dir(out_dir)
     return ExportResult(plan.seq, kind, final, digest, size, info)
 
 
