@@ -832,7 +832,7 @@ class ClassDetailWindow(QMainWindow):
                     enrollment_id,
                     [
                         names.get(enrollment_id, ""),
-                        f"{rate.attended_periods:g}",
+                        f"{rate.attended_periods:.1f}".removesuffix(".0"),
                         str(rate.counted_periods),
                         f"{rate.rate:.0%}",
                         self.tr("Reached") if rate.eligible else self.tr("Below"),

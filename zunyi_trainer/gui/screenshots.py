@@ -26,7 +26,7 @@ def _settle(app: QApplication) -> None:
 
 def render_all(data_dir: Path, out_dir: Path, language: str = "zh") -> list[Path]:
     from zunyi_trainer.db import open_register
-    from zunyi_trainer.models import Teacher, Trainee, TrainingClass
+    from zunyi_trainer.models import Attachment, Teacher, Trainee, TrainingClass
 
     app = ensure_application()
     install_translators(app, language)
@@ -72,17 +72,25 @@ def render_all(data_dir: Path, out_dir: Path, language: str = "zh") -> list[Path
             dialog = TeacherDialog(ctx, teacher_id, window)
             dialog.ui.tabs.setCurrentIndex(1)
             shoot(dialog, "form-teacher")
+        with register.session() as s:
+            # The archive tab is shown on a finished class, which has its photos and scans.
+            with_files = s.scalar(
+                sa.select(Attachment.class_id)
+                .where(Attachment.class_id.is_not(None))
+                .order_by(Attachment.class_id.desc())
+                .limit(1)
+            )
         if running:
-            detail = ClassDetailWindow(ctx, running)
-            detail.resize(*SCREENSHOT_SIZE)
-            for i in range(detail.tabs.count()):
-                detail.tabs.setCurrentIndex(i)
+            for tab in ("basic", "timetable", "trainees", "attendance", "results", "attachments", "checks"):
+                detail = ClassDetailWindow(ctx, with_files if tab == "attachments" and with_files else running)
+                detail.resize(*SCREENSHOT_SIZE)
+                detail.tabs.setCurrentWidget(detail.tabs.findChild(QWidget, f"tab_{tab}"))
                 detail.show()
                 _settle(app)
-                target = out_dir / f"gui-class-detail-{detail.tabs.widget(i).objectName().removeprefix('tab_')}.png"
+                target = out_dir / f"gui-class-detail-{tab}.png"
                 save_screenshot(detail, target)
                 written.append(target)
-            detail.close()
+                detail.close()
         window.close()
         (out_dir / ".screenshot-settings.ini").unlink(missing_ok=True)
     finally:
