@@ -1,8 +1,8 @@
 """档案移交包: one zip per class, a BagIt bag (RFC 8493) that stands on its own.
 
 It holds the archive PDF, the application and the sign-in sheets as PDFs, every attachment in
-its original form under a readable name, the roster and attendance as xlsx (the roster module's
-workbooks, which import back; the roster with full ID numbers like the application's), and an index page
+its original form under a readable name, the roster and attendance as xlsx (in the roster
+module's layout, ID numbers masked), and an index page
 in Chinese (``索引.html``, opens in any browser) listing every file with its size and SHA-256.
 The bag's SHA-256 manifest lets anyone check it with any BagIt tool, or by hand with sha256sum.
 """
@@ -340,17 +340,31 @@ def build_package(
 
 
 def _workbooks(session, cls: TrainingClass, root: Path) -> None:
-    """花名册 and 考勤表 as the roster module exports them (they import back unchanged; the roster
-    carries full ID numbers like the application's roster it mirrors), plus the sign-in and
-    sign-out times of every mark. Without the roster module, plain sheets of the same facts."""
+    """花名册 and 考勤表 in the roster module's layout (its columns, writer and attendance sheet),
+    plus the sign-in and sign-out times of every mark. ID numbers are masked here as everywhere
+    but the application's roster, which the package carries as a PDF. Without the roster module,
+    plain sheets of the same facts."""
     try:
+        from zunyi_trainer.excel.writing import write_table
         from zunyi_trainer.roster.attendance_sheet import export_attendance
-        from zunyi_trainer.roster.export import export_class_roster
+        from zunyi_trainer.roster.export import roster_columns, roster_rows
+        from zunyi_trainer.roster.fields import FIELD_BY_KEY
     except ImportError:
         _write_sheets(root / "05-花名册.xlsx", cls.code, roster_sheets(cls))
         _write_sheets(root / "06-考勤表.xlsx", cls.code, attendance_sheets(session, cls))
         return
-    export_class_roster(session, cls, root / "05-花名册.xlsx")
+    rows = roster_rows(session, cls)
+    id_col = [c.header for c in roster_columns()].index(FIELD_BY_KEY["id_number"].header)
+    for row in rows:
+        row[id_col] = idcard.mask(row[id_col])
+    write_table(
+        root / "05-花名册.xlsx",
+        roster_columns(),
+        rows,
+        sheet_name="花名册",
+        title=f"{cls.institution.name}　{cls.name}（{cls.code}）学员花名册（身份证号已脱敏，全号见开班申请表）",
+        notes=[f"共 {len(rows)} 人。"],
+    )
     export_attendance(session, cls, root / "06-考勤表.xlsx")
     _write_sheets(root / "07-考勤明细（签到签退时间）.xlsx", cls.code, attendance_sheets(session, cls))
 
