@@ -377,56 +377,72 @@ class _Merge:
         model = spec.model
         counts = self.tables.setdefault(spec.name, {"inserted": 0, "updated": 0, "unchanged": 0, "deleted": 0})
         new_keys: list[str] = []
+        refs = [f for f in fields if f.target is not None and f.target != Trade.__tablename__]
         for start in range(0, len(lines), _CHUNK):
             part = lines[start : start + _CHUNK]
             existing = {
                 str(o.uuid): o
                 for o in self.s.scalars(sa.select(model).where(model.uuid.in_([uuid.UUID(r["uuid"]) for r in part])))
             }
-            for rec in part:
-                missing = [f.key for f in fields if f.key not in rec]
-                if missing:
-                    raise _refuse(
-                        "bad_value",
-                        "批次中的{table}记录 {uuid} 缺少字段 {field}。",
-                        "The {table_en} record {uuid} in the batch lacks the field {field}.",
-                        table=spec.zh,
-                        table_en=spec.name,
-                        uuid=rec["uuid"],
-                        field=missing[0],
-                    )
-                values = {f.attr: self._value(spec, f, rec) for f in fields}
-                obj = existing.get(rec["uuid"])
-                if obj is None:
-                    obj = model(**values)
-                    self.s.add(obj)
-                    new_keys.append(rec["uuid"])
-                    counts["inserted"] += 1
-                    changed = True
-                else:
-                    changed = False
-                    for attr, value in values.items():
-                        if getattr(obj, attr) != value:
-                            setattr(obj, attr, value)
-                            changed = True
-                if model is Institution:
-                    codes = sorted(str(c) for c in rec.get("trade_codes") or [])
-                    if sorted(t.code for t in obj.trades) != codes:
-                        obj.trades = [self.s.get(Trade, self._trade_id(c)) for c in codes]
-                        changed = True
-                if spec.name == "attachments" and rec.get("file"):
-                    self.attachment_digests.append(str(rec["sha256"]))
-                if obj not in self.s.new:
-                    counts["updated" if changed else "unchanged"] += 1
+            for f in refs:  # one look-up per referenced table and chunk, not one per line
+                wanted = {str(r[f.key]) for r in part if r.get(f.key) is not None}
+                if wanted:
+                    self._resolve(f.target, wanted)  # type: ignore[arg-type]
+            with self.s.no_autoflush:
+                self._upsert_lines(spec, fields, part, existing, counts, new_keys)
             self.s.flush()
         if new_keys:
             self.s.execute(
                 county_record.insert(),
                 [{"table_name": spec.table_name, "record_uuid": uuid.UUID(k), "uscc": self.uscc} for k in new_keys],
             )
-        ids = self._ids.setdefault(spec.table_name, {})
-        for rec in lines:  # the rows just written are this school's: references to them resolve
-            ids.pop(rec["uuid"], None)
+
+    def _upsert_lines(
+        self,
+        spec: TableSpec,
+        fields: list[_Field],
+        part: list[dict[str, Any]],
+        existing: dict[str, Any],
+        counts: dict[str, int],
+        new_keys: list[str],
+    ) -> None:
+        model = spec.model
+        for rec in part:
+            missing = [f.key for f in fields if f.key not in rec]
+            if missing:
+                raise _refuse(
+                    "bad_value",
+                    "批次中的{table}记录 {uuid} 缺少字段 {field}。",
+                    "The {table_en} record {uuid} in the batch lacks the field {field}.",
+                    table=spec.zh,
+                    table_en=spec.name,
+                    uuid=rec["uuid"],
+                    field=missing[0],
+                )
+            values = {f.attr: self._value(spec, f, rec) for f in fields}
+            obj = existing.get(rec["uuid"])
+            is_new = obj is None
+            if obj is None:
+                obj = model(**values)
+                self.s.add(obj)
+                new_keys.append(rec["uuid"])
+                counts["inserted"] += 1
+                changed = True
+            else:
+                changed = False
+                for attr, value in values.items():
+                    if getattr(obj, attr) != value:
+                        setattr(obj, attr, value)
+                        changed = True
+            if model is Institution:
+                codes = sorted(str(c) for c in rec.get("trade_codes") or [])
+                if sorted(t.code for t in obj.trades) != codes:
+                    obj.trades = [self.s.get(Trade, self._trade_id(c)) for c in codes]
+                    changed = True
+            if spec.name == "attachments" and rec.get("file"):
+                self.attachment_digests.append(str(rec["sha256"]))
+            if not is_new:
+                counts["updated" if changed else "unchanged"] += 1
 
     def delete(self, spec: TableSpec, keys: list[str]) -> None:
         model = spec.model
