@@ -159,6 +159,9 @@ def measure(data_dir: Path, runs: int) -> list[Result]:
             sample = s.scalars(sa.select(Trainee).order_by(Trainee.id).offset(total // 2).limit(1)).one()
         model = TraineeSqlModel(reg.engine.connect, {})
         db = reg.path
+        for warm_up in (lambda: model.set_search(""), _floor(db, "")):  # statement caches, file pages
+            for _ in range(3):
+                warm_up()
         # One connection per query on both sides: the app opens its register the same way.
         results = [
             compare(
