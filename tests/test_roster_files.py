@@ -259,3 +259,35 @@ def test_merged_ranges_covering_too_many_cells_are_refused(tmp_path, monkeypatch
     with pytest.raises(TooLarge) as exc:
         read_table(path)
     assert exc.value.code == "file.too_many_merged"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_an_entity_attack_in_a_sheet_is_stopped_before_parsing(tmp_path, encoding):
+    good = write_workbook(tmp_path / "good.xlsx", roster_rows(2))
+    bomb = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<!-- a comment first -->\n'
+        '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    ).encode(encoding)
+    path = xlsx_with_part(good, tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml", bomb)
+    assert _refusal(path).code == "file.xml_attack"
+
+
+def test_an_entity_used_without_a_dtd_is_a_damaged_file_not_an_expansion(tmp_path):
+    good = write_workbook(tmp_path / "good.xlsx", roster_rows(2))
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row></sheetData></worksheet>'
+    )
+    path = xlsx_with_part(good, tmp_path / "e.xlsx", "xl/worksheets/sheet1.xml", sheet)
+    assert _refusal(path).code == "file.damaged"
+
+
+def test_the_prolog_guard_lets_declarations_comments_and_instructions_through():
+    from zunyi_trainer.excel.reading import _prolog_is_plain
+
+    assert _prolog_is_plain(b'\xef\xbb\xbf<?xml version="1.0"?>\r\n<!-- x --><?pi y?><worksheet/>')
+    assert _prolog_is_plain("<?xml version='1.0' encoding='utf-16'?><sst/>".encode("utf-16"))
+    assert not _prolog_is_plain(b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://e/x.dtd"><x/>')
+    assert not _prolog_is_plain(b"<!-- never closed")
