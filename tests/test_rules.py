@@ -579,3 +579,26 @@ def test_held_sessions_without_attendance_warn_once_the_class_runs(s) -> None:
     (f,) = only(check(s, c, today=day_after_third_day), "session.attendance_missing")
     assert f.data["session_ids"] == [c.sessions[4].id, c.sessions[5].id] and f.severity == WARNS
     assert not only(check(s, c, today=dt.date(2026, 3, 4)), "session.attendance_missing")
+
+
+def test_the_catalogue_lists_every_code_the_rules_can_emit_with_its_severity() -> None:
+    import re
+    from pathlib import Path
+
+    from zunyi_trainer import rules
+    from zunyi_trainer.rules.catalogue import BY_CODE, CATALOGUE
+
+    emitted = {}
+    for path in Path(rules.__file__).parent.glob("*.py"):
+        for code, severity in re.findall(r'Finding\(\s*"([a-z_.]+)",\s*(BLOCKS|WARNS)', path.read_text(encoding="utf-8")):
+            emitted[code] = severity.lower()
+    assert emitted == {r.code: r.severity for r in CATALOGUE}
+    assert len(BY_CODE) == len(CATALOGUE)
+
+
+def test_findings_of_a_real_check_agree_with_the_catalogue(s) -> None:
+    from zunyi_trainer.rules.catalogue import BY_CODE
+
+    c = _everything_wrong(s)
+    for f in [*check(s, c), *school(s)]:
+        assert BY_CODE[f.code].severity == f.severity

@@ -197,3 +197,11 @@ def test_schedule_refuses_unknown_slots_teachers_and_weekdays(capsys, demo_dir, 
     code, _, err = cli(capsys, demo_dir, *base, "--teacher", "查无此人")
     assert code == 1 and "查无此人" in err
     assert cli(capsys, demo_dir, *base, "--weekdays", "0-9")[0] == 1
+
+
+def test_check_rules_lists_the_catalogue_without_a_register(capsys, tmp_path) -> None:
+    code, out, _ = cli(capsys, tmp_path / "nothing-here", "check", "--rules", "--json")
+    rows = json.loads(out)
+    assert code == 0 and {"code", "severity", "scope", "item", "description"} <= rows[0].keys()
+    assert "class.over_capacity" in {r["code"] for r in rows}
+    assert not (tmp_path / "nothing-here" / "register.sqlite3").exists()

@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("class_ref", nargs="?", metavar="CLASS", help=text("培训班编号（或 UUID）", "class code (or UUID)"))
     p.add_argument("--school", action="store_true", help=text("检查全校范围的规则", "run the school-wide checks"))
+    p.add_argument("--rules", action="store_true", help=text("列出所有检查规则", "list every rule that is checked"))
     p.add_argument("--json", action="store_true", help=text("以 JSON 输出", "print JSON"))
     p.add_argument(
         "--strict",
@@ -81,8 +82,20 @@ def print_findings(ctx: Context, findings: list[Finding], *, as_json: bool, head
 
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
-    from zunyi_trainer.rules import check_class, check_school
+    from zunyi_trainer.rules import CATALOGUE, check_class, check_school
 
+    if args.rules:
+        rows = [
+            {"code": r.code, "severity": r.severity, "scope": r.scope, "item": r.item, "description": r.description}
+            for r in CATALOGUE
+        ]
+        if args.json:
+            ctx.json(rows)
+            return 0
+        for r in rows:
+            mark = text("阻止", "blocks") if r["severity"] == "blocks" else text("提醒", "warns")
+            ctx.out(f"{r['code']:<32} {mark}  {text('第{n}条', 'item {n}', n=r['item']):<8} {r['description']}")
+        return 0
     if bool(args.school) == bool(args.class_ref):
         raise ValidationError(
             "请指定一个培训班编号，或使用 --school 检查全校（二者选一）。",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from zunyi_trainer.models import Institution, TrainingClass
+from zunyi_trainer.rules.catalogue import CATALOGUE
 from zunyi_trainer.rules.context import ClassContext, SchoolContext, load_class
 from zunyi_trainer.rules.findings import BLOCKS, WARNS, Finding, blocking, record_of, sort_findings
 from zunyi_trainer.settings import RuleSettings, load_settings
@@ -78,6 +79,7 @@ def check_school(
 
 __all__ = [
     "BLOCKS",
+    "CATALOGUE",
     "WARNS",
     "Finding",
     "blocking",
