@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests import factories
 from zunyi_trainer.cli import run
 from zunyi_trainer.db import Register, open_register
-from zunyi_trainer.exchange.county_return import ReturnRefused, import_return
+from zunyi_trainer.exchange.county_return import ReturnRefused, import_return, read_return
 from zunyi_trainer.exchange.export import export_batch
 from zunyi_trainer.models import AuditEvent, BatchState, ClassStatus, CountyReturn, ExportBatch, TrainingClass
 
@@ -232,3 +234,40 @@ def test_cli_imports_once_then_says_it_was_already_imported(
         assert _state(reg)[3] == 1
     finally:
         reg.close()
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+_GOOD = {
+    "format": "zunyi-trainer/county-return",
+    "version": 1,
+    "institution_uscc": factories.VALID_USCC,
+    "issued_at": "2026-03-10T10:00:00+08:00",
+    "decisions": [{"class_code": "A1", "decision": "approved", "decided_on": "2026-03-10", "approver": "县局"}],
+    "acknowledged_batches": [{"seq": 1, "sha256": "a" * 64}],
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(field=st.sampled_from([*_GOOD, "decisions.0", "acknowledged_batches.0"]), value=_json)
+def test_any_departure_from_the_schema_is_refused_with_a_sentence(field: str, value: object) -> None:
+    doc = json.loads(json.dumps(_GOOD))
+    if "." in field:
+        name, index = field.split(".")
+        doc[name][int(index)] = value
+    else:
+        doc[field] = value
+    try:
+        read_return(json.dumps(doc).encode())
+    except ReturnRefused as refused:
+        assert refused.code == "county_return.schema" and refused.message()
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_bytes_that_are_not_a_return_file_are_refused(data: bytes) -> None:
+    with pytest.raises(ReturnRefused):
+        read_return(data)

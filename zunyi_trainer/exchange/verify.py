@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -575,17 +576,30 @@ def verify_batch(
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _refuse("not_zip", "{p} 不是有效的 zip 批次文件。", "{p} is not a valid zip batch file.", p=str(path)) from exc
     with zf:
-        root, members = _check_members(zf)
-        bagit_txt = _parse_tag_file(_read_small(zf, members[BAGIT_TXT]))
-        if "BagIt-Version" not in bagit_txt:
+        try:
+            root, members = _check_members(zf)
+            bagit_txt = _parse_tag_file(_read_small(zf, members[BAGIT_TXT]))
+            if "BagIt-Version" not in bagit_txt:
+                raise _refuse(
+                    "not_bag",
+                    "批次不是 BagIt 包（bagit.txt 无版本）。",
+                    "The batch is not a BagIt bag (no version in bagit.txt).",
+                )
+            bag_info = _parse_tag_file(_read_small(zf, members[BAG_INFO]))
+            stats = _check_payload(zf, root, members, bag_info)
+            tagmanifest = _check_tags(zf, root, members)
+            header = _check_header(zf, root, members, bag_info, stats)
+            fp, pinned = _check_signature(zf, members, tagmanifest, pubkey)
+        except BatchRefused:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+            # A zip whose directory reads but whose members do not: damaged in transit, or forged.
             raise _refuse(
-                "not_bag", "批次不是 BagIt 包（bagit.txt 无版本）。", "The batch is not a BagIt bag (no version in bagit.txt)."
-            )
-        bag_info = _parse_tag_file(_read_small(zf, members[BAG_INFO]))
-        stats = _check_payload(zf, root, members, bag_info)
-        tagmanifest = _check_tags(zf, root, members)
-        header = _check_header(zf, root, members, bag_info, stats)
-        fp, pinned = _check_signature(zf, members, tagmanifest, pubkey)
+                "damaged",
+                "批次文件已损坏，无法读出（{why}）。请让学校重新导出或重新拷贝。",
+                "The batch file is damaged and cannot be read ({why}). Ask the school to export or copy it again.",
+                why=str(exc)[:120],
+            ) from exc
     digest = file_sha256(path)
     if known_uscc is not None and header["institution"]["uscc"] != known_uscc:
         raise _refuse(
