@@ -66,19 +66,30 @@ class Styles:
     def __init__(self, fonts: FontSet) -> None:
         body, head = fonts.body, fonts.heading
         self.fonts = fonts
-        self.title = ParagraphStyle("title", fontName=head, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=6 * mm)
-        self.subtitle = ParagraphStyle("subtitle", fontName=body, fontSize=12, leading=18, alignment=TA_CENTER, spaceAfter=4 * mm)
-        self.h1 = ParagraphStyle("h1", fontName=head, fontSize=15, leading=22, spaceBefore=2 * mm, spaceAfter=3 * mm)
-        self.h2 = ParagraphStyle("h2", fontName=head, fontSize=12, leading=18, spaceBefore=3 * mm, spaceAfter=2 * mm)
-        self.body = ParagraphStyle("body", fontName=body, fontSize=10.5, leading=17, firstLineIndent=0)
+        # wordWrap="CJK" breaks lines between Chinese characters; the default only breaks at
+        # spaces, which Chinese text does not have.
+        self.base = ParagraphStyle("base", fontName=body, wordWrap="CJK")
+        self.title = ParagraphStyle(
+            "title", parent=self.base, fontName=head, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=6 * mm
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=self.base, fontName=body, fontSize=12, leading=18, alignment=TA_CENTER, spaceAfter=4 * mm
+        )
+        self.h1 = ParagraphStyle(
+            "h1", parent=self.base, fontName=head, fontSize=15, leading=22, spaceBefore=2 * mm, spaceAfter=3 * mm
+        )
+        self.h2 = ParagraphStyle(
+            "h2", parent=self.base, fontName=head, fontSize=12, leading=18, spaceBefore=3 * mm, spaceAfter=2 * mm
+        )
+        self.body = ParagraphStyle("body", parent=self.base, fontName=body, fontSize=10.5, leading=17, firstLineIndent=0)
         self.indent = ParagraphStyle("indent", parent=self.body, firstLineIndent=21)
-        self.small = ParagraphStyle("small", fontName=body, fontSize=8, leading=11)
-        self.cell = ParagraphStyle("cell", fontName=body, fontSize=9, leading=12)
+        self.small = ParagraphStyle("small", parent=self.base, fontName=body, fontSize=8, leading=11)
+        self.cell = ParagraphStyle("cell", parent=self.base, fontName=body, fontSize=9, leading=12)
         self.cell_center = ParagraphStyle("cellc", parent=self.cell, alignment=TA_CENTER)
-        self.label = ParagraphStyle("label", fontName=head, fontSize=9.5, leading=12.5, alignment=TA_CENTER)
+        self.label = ParagraphStyle("label", parent=self.base, fontName=head, fontSize=9.5, leading=12.5, alignment=TA_CENTER)
         self.right = ParagraphStyle("right", parent=self.body, alignment=TA_RIGHT)
         self.left = ParagraphStyle("left", parent=self.body, alignment=TA_LEFT)
-        self.mono = ParagraphStyle("mono", fontName=body, fontSize=7.5, leading=10)
+        self.mono = ParagraphStyle("mono", parent=self.base, fontName=body, fontSize=7.5, leading=10)
 
 
 def escape(value: object) -> str:
