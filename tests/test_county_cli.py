@@ -96,3 +96,19 @@ def test_decide_return_and_report_from_the_command_line(school, tmp_path: Path, 
     assert "用法" in capsys.readouterr().err
     assert county(tmp_path, "decide", school.uscc, code, "approved", "--decided-on", "10/03/2026") == 1
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_docs_describe_every_county_command() -> None:
+    from zunyi_trainer.cli import build_parser
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "county.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    county_parser = parser._subparsers._group_actions[0].choices["county"]
+    actions = county_parser._subparsers._group_actions[0].choices
+    for name, sub in actions.items():
+        nested = sub._subparsers._group_actions[0].choices if sub._subparsers else {"": None}
+        for action in nested:
+            assert f"zunyi-trainer county {name} {action}".strip() in doc, (name, action)
+        for opt in sub._option_string_actions:
+            if opt.startswith("--") and opt not in ("--help",):
+                assert opt in doc, (name, opt)
