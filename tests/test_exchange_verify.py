@@ -324,3 +324,12 @@ def test_a_truncated_batch_is_refused(small_batch: Path, tmp_path: Path, cut: fl
     path.write_bytes(data[: int(cut * len(data))])
     with pytest.raises(BatchRefused):
         verify_batch(path)
+
+
+def test_a_batch_whose_key_is_not_a_key_is_refused_by_the_signature_check(chain: Chain, tmp_path: Path) -> None:
+    def garble_key(entries):
+        entries[f"{chain.root}/school-key.pub"] = b"-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n"
+        return recompute_manifests(entries, chain.root)
+
+    error = _refused(tampered(chain.batches[0], tmp_path / "x.zip", garble_key), "signature")
+    assert "公钥" in error.message()

@@ -465,7 +465,14 @@ def _pinned_key_fingerprint(pubkey: str) -> str:
 def _check_signature(
     zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], tagmanifest: bytes, pubkey: str | None
 ) -> tuple[str, bool]:
-    key = signing.load_public_key(_read_small(zf, members[PUBLIC_KEY]))
+    try:
+        key = signing.load_public_key(_read_small(zf, members[PUBLIC_KEY]))
+    except ValidationError as exc:
+        raise _refuse(
+            "signature",
+            "批次中的公钥 school-key.pub 无法读取，签名无从核对。",
+            "The public key school-key.pub in the batch cannot be read, so the signature cannot be checked.",
+        ) from exc
     fp = signing.fingerprint(key)
     if pubkey is not None:
         pinned = _pinned_key_fingerprint(pubkey)
