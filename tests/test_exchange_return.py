@@ -271,3 +271,15 @@ def test_any_departure_from_the_schema_is_refused_with_a_sentence(field: str, va
 def test_bytes_that_are_not_a_return_file_are_refused(data: bytes) -> None:
     with pytest.raises(ReturnRefused):
         read_return(data)
+
+
+def test_a_file_too_large_to_be_a_return_is_refused_unread(register: Register, school: dict, tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as fh:
+        fh.truncate(11 * 1024**2)  # sparse: 11 MB of nothing
+    with pytest.raises(ReturnRefused) as caught:
+        import_return(register, path)
+    assert caught.value.code == "county_return.too_large"
+    with pytest.raises(ReturnRefused) as caught:
+        import_return(register, tmp_path / "absent.json")
+    assert caught.value.code == "county_return.missing"

@@ -61,12 +61,18 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _too_large() -> ReturnRefused:
+    return _refuse(
+        "too_large",
+        "回执文件过大（超过 10 MB），不是县局的回执文件。",
+        "The return file is too large (over 10 MB); it is not a county return file.",
+    )
+
+
 def read_return(data: bytes) -> dict[str, Any]:
     """Parse and check a return file against its schema (nothing is applied)."""
     if len(data) > MAX_RETURN_BYTES:
-        raise _refuse(
-            "too_large", "回执文件过大（超过 10 MB），不是县局的回执文件。", "The return file is too large (over 10 MB)."
-        )
+        raise _too_large()
     try:
         doc = json.loads(data.decode("utf-8-sig"), object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError as exc:
@@ -120,7 +126,7 @@ def import_return(register: Register, path: Path | str) -> ReturnResult:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_RETURN_BYTES:
-            read_return(b" " * (MAX_RETURN_BYTES + 1))
+            raise _too_large()
         data = path.read_bytes()
     except OSError as exc:
         raise _refuse(
