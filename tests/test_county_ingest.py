@@ -341,3 +341,36 @@ def test_batches_named_out_of_order_are_taken_in_order(schools, county) -> None:
     results = ingest_batches(county, [second, first])
     assert [(r.seq, r.status) for r in results] == [(1, ACCEPTED), (2, ACCEPTED)]
     assert members(second)  # still readable: nothing was moved or extracted
+
+
+def test_attachment_contents_reach_the_countys_store(schools, county) -> None:
+    from zunyi_trainer.attachments import add_attachment, blob_path
+    from zunyi_trainer.models import Attachment
+
+    school = schools[0]
+    code = add_class(school)
+    with school.register.transaction() as s:
+        att = add_attachment(
+            s,
+            school.register.attachments_dir,
+            "开班照片".encode() * 100,
+            filename="photo.jpg",
+            training_class=class_by_code(s, code),
+        )
+        s.flush()
+        digest = att.sha256
+    register_school(county, school)
+    assert ingest_batch(county, school.export().path).status == ACCEPTED
+    stored = blob_path(county.attachments_dir, digest)
+    assert stored.read_bytes() == "开班照片".encode() * 100
+    with county.session() as s:
+        row = s.scalars(sa.select(Attachment)).one()
+        assert row.training_class.code == code and row.sha256 == digest
+    assert not list((county.data_dir / "incoming").iterdir())  # the private copy is gone
+
+
+def test_a_missing_file_is_named_as_the_user_gave_it(county, tmp_path: Path) -> None:
+    missing = tmp_path / "usb" / "zunyi-batch-91520380001MA6D01T-000001.zip"
+    result = ingest_batch(county, missing)
+    assert result.status == REFUSED and result.code == "batch.missing"
+    assert str(missing) in result.message

@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import uuid
 import zipfile
@@ -47,7 +48,7 @@ from zunyi_trainer.db import Register
 from zunyi_trainer.errors import ValidationError, ZunyiError
 from zunyi_trainer.exchange.export import RECORDS_DIR
 from zunyi_trainer.exchange.tables import DELETE, OP_KEY, TABLES, UPSERT, TableSpec, columns
-from zunyi_trainer.exchange.verify import BatchRefused, VerifyReport, check_chain, verify_batch
+from zunyi_trainer.exchange.verify import MAX_BATCH_BYTES, BatchRefused, VerifyReport, check_chain, verify_batch
 from zunyi_trainer.i18n import text
 from zunyi_trainer.models import Industry, Institution, Trade, TradeKind
 from zunyi_trainer.models.base import ExactDecimal, UTCDateTime
@@ -564,64 +565,32 @@ def _check_place(session: Session, report: VerifyReport) -> None:
 
 
 def ingest_batch(register: Register, path: Path | str) -> IngestResult:
-    """Verify and merge one batch; never raises for a refused batch (see ``IngestResult``)."""
+    """Verify and merge one batch; never raises for a refused batch (see ``IngestResult``).
+
+    The batch is first copied to a private folder in the county's data dir and everything is
+    read from that copy, so what was verified is what is merged, even if the file on the stick
+    changed meanwhile.
+    """
     path = Path(path)
     result = IngestResult(path, REFUSED)
     ensure_tables(register.engine)
+    incoming = register.data_dir / "incoming"
     try:
-        identity = peek_identity(path)
-        if identity is None:
-            verify_batch(path)  # names what is wrong with the file
-            raise _refuse("not_batch", "{p} 不是学校的数据批次。", "{p} is not a school's batch.", p=str(path))
-        result.uscc, result.seq = identity
-        with register.session() as s:
-            fingerprint = registered_fingerprint(s, result.uscc)
-            known = _known(s, result.uscc)
-        report = verify_batch(path, pubkey=fingerprint, known=known or None, known_uscc=result.uscc if known else None)
-        result.sha256 = report.sha256
-        _first_batch_rule(report, known)
-        records = _read_records(path)
-        with register.transaction() as s:
-            # One ingest of a school at a time: the second waits here, then sees the first's batch.
-            s.execute(sa.select(county_school.c.id).where(county_school.c.uscc == report.uscc).with_for_update())
-            _check_place(s, report)
-            merge = _Merge(s, report, records)
-            merge.run()
-            s.execute(
-                county_batch.insert().values(
-                    uscc=report.uscc,
-                    seq=report.seq,
-                    kind=report.kind,
-                    sha256=report.sha256,
-                    prev_sha256=report.prev_sha256,
-                    created_at=dt.datetime.fromisoformat(report.header["created_at"]).astimezone(dt.UTC),
-                    ingested_at=now_utc(),
-                    filename=path.name[:256],
-                    record_counts=json.dumps(report.record_counts, sort_keys=True),
-                    applied=json.dumps(merge.tables, sort_keys=True),
-                )
-            )
-            audit_event(
-                s,
-                "county.batch_ingested",
-                "county_batch",
-                f"{report.uscc}-{report.seq}",
-                {"uscc": report.uscc, "seq": report.seq, "sha256": report.sha256, **merge.applied.to_dict()},
-            )
-        result.status = ACCEPTED
-        result.applied = merge.applied
-        result.tables = merge.tables
-        _copy_attachments(path, register.attachments_dir, merge.attachment_digests)
-        result.message = text(
-            "已接收学校 {uscc} 的批次 {seq}：新增 {i} 条，更新 {u} 条，删除 {d} 条，未变 {n} 条。",
-            "Took in batch {seq} of school {uscc}: {i} added, {u} updated, {d} deleted, {n} unchanged.",
-            uscc=report.uscc,
-            seq=report.seq,
-            i=merge.applied.inserted,
-            u=merge.applied.updated,
-            d=merge.applied.deleted,
-            n=merge.applied.unchanged,
-        )
+        incoming.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=incoming, prefix="batch-") as private:
+            local = Path(private) / path.name
+            try:
+                if path.stat().st_size > MAX_BATCH_BYTES:
+                    raise OSError("too large to copy")
+                shutil.copyfile(path, local)
+            except OSError:
+                local = path  # missing, unreadable or too large: the verifier names which
+            try:
+                _ingest_copy(register, local, result)
+            except ZunyiError as exc:
+                # The verifier names the file it read: name the one the user gave instead.
+                exc.zh, exc.en = exc.zh.replace(str(local), str(path)), exc.en.replace(str(local), str(path))
+                raise
     except ZunyiError as exc:
         result.code = exc.code
         result.message = exc.message()
@@ -629,6 +598,62 @@ def ingest_batch(register: Register, path: Path | str) -> IngestResult:
             result.status = REPLAY
             result.message += text("没有任何改动。", " Nothing was changed.")
     return result
+
+
+def _ingest_copy(register: Register, path: Path, result: IngestResult) -> None:
+    identity = peek_identity(path)
+    if identity is None:
+        verify_batch(path)  # names what is wrong with the file
+        raise _refuse("not_batch", "{p} 不是学校的数据批次。", "{p} is not a school's batch.", p=str(path))
+    result.uscc, result.seq = identity
+    with register.session() as s:
+        fingerprint = registered_fingerprint(s, result.uscc)
+        known = _known(s, result.uscc)
+    report = verify_batch(path, pubkey=fingerprint, known=known or None, known_uscc=result.uscc if known else None)
+    result.sha256 = report.sha256
+    _first_batch_rule(report, known)
+    records = _read_records(path)
+    with register.transaction() as s:
+        # One ingest of a school at a time: the second waits here, then sees the first's batch.
+        s.execute(sa.select(county_school.c.id).where(county_school.c.uscc == report.uscc).with_for_update())
+        _check_place(s, report)
+        merge = _Merge(s, report, records)
+        merge.run()
+        s.execute(
+            county_batch.insert().values(
+                uscc=report.uscc,
+                seq=report.seq,
+                kind=report.kind,
+                sha256=report.sha256,
+                prev_sha256=report.prev_sha256,
+                created_at=dt.datetime.fromisoformat(report.header["created_at"]).astimezone(dt.UTC),
+                ingested_at=now_utc(),
+                filename=path.name[:256],
+                record_counts=json.dumps(report.record_counts, sort_keys=True),
+                applied=json.dumps(merge.tables, sort_keys=True),
+            )
+        )
+        audit_event(
+            s,
+            "county.batch_ingested",
+            "county_batch",
+            f"{report.uscc}-{report.seq}",
+            {"uscc": report.uscc, "seq": report.seq, "sha256": report.sha256, **merge.applied.to_dict()},
+        )
+    result.status = ACCEPTED
+    result.applied = merge.applied
+    result.tables = merge.tables
+    _copy_attachments(path, register.attachments_dir, merge.attachment_digests)
+    result.message = text(
+        "已接收学校 {uscc} 的批次 {seq}：新增 {i} 条，更新 {u} 条，删除 {d} 条，未变 {n} 条。",
+        "Took in batch {seq} of school {uscc}: {i} added, {u} updated, {d} deleted, {n} unchanged.",
+        uscc=report.uscc,
+        seq=report.seq,
+        i=merge.applied.inserted,
+        u=merge.applied.updated,
+        d=merge.applied.deleted,
+        n=merge.applied.unchanged,
+    )
 
 
 def ingest_batches(register: Register, paths: Iterable[Path | str], *, progress: Progress | None = None) -> list[IngestResult]:
