@@ -112,3 +112,25 @@ def test_docs_describe_every_county_command() -> None:
         for opt in sub._option_string_actions:
             if opt.startswith("--") and opt not in ("--help",):
                 assert opt in doc, (name, opt)
+
+
+def test_a_schools_own_register_is_not_taken_for_the_county(school, tmp_path: Path, capsys) -> None:
+    add_class(school)
+    school.export()
+    school_dir = str(school.data_dir)
+    school.register.close()
+    try:
+        assert run(["--data-dir", school_dir, "county", "keys", "list"]) == 1
+        assert "不能用作县局数据库" in capsys.readouterr().err
+    finally:
+        from zunyi_trainer.db import open_register
+
+        school.register = open_register(school.data_dir)
+
+
+def test_a_sqlite_url_elsewhere_than_the_data_dir_is_refused(tmp_path: Path, capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'county.sqlite3'}"
+    assert run(["--data-dir", str(tmp_path / "c"), "--database-url", url, "county", "keys", "list"]) == 1
+    assert "--data-dir" in capsys.readouterr().err
+    own = f"sqlite:///{tmp_path / 'c' / 'register.sqlite3'}"
+    assert run(["--data-dir", str(tmp_path / "c"), "--database-url", own, "county", "keys", "list"]) == 0

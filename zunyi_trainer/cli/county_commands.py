@@ -10,6 +10,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from zunyi_trainer.cli.context import Context
 from zunyi_trainer.cli.progress import ProgressBar
 from zunyi_trainer.errors import ValidationError
@@ -76,7 +78,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _county(ctx: Context):
-    return ctx.register(create=True)
+    from zunyi_trainer import paths
+    from zunyi_trainer.county.state import refuse_school_register
+
+    url = ctx.database_url or ""
+    if url.startswith("sqlite"):
+        # open_register keeps a SQLite register in the data dir's own file, whatever the URL says.
+        named = sa.engine.make_url(url).database or ""
+        own = paths.register_path(ctx.data_dir)
+        if not named or Path(named).expanduser().resolve() != own.resolve():
+            raise ValidationError(
+                "SQLite 的县局数据库就是数据目录中的 {own}。请用 --data-dir 指定县局自己的数据目录，不要用 --database-url {url}。",
+                "A SQLite county database is the data dir's {own}. Give the county a data dir of its own with "
+                "--data-dir rather than --database-url {url}.",
+                field="database_url",
+                code="county.sqlite_url",
+                own=str(own),
+                url=url,
+            )
+    reg = ctx.register(create=True)
+    refuse_school_register(reg)
+    return reg
 
 
 def _date(value: str | None, field: str) -> dt.date | None:

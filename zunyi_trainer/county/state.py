@@ -109,3 +109,29 @@ def audit_event(session: Session, action: str, table_name: str, record_key: str,
             }
         ],
     )
+
+
+def refuse_school_register(register: Any) -> None:
+    """Refuse to use a school's own register as the county database.
+
+    The county merges many schools into its database; pointed at a school's register by mistake
+    (the same data dir), it would mix other schools into that school's data. A school's register
+    is recognised by the school's signing key in its data dir, or by batches exported from it.
+    """
+    from zunyi_trainer.errors import ZunyiError
+    from zunyi_trainer.exchange.signing import key_path
+    from zunyi_trainer.models import CountyReturn, ExportBatch
+
+    with register.session() as s:
+        exported = s.scalar(sa.select(ExportBatch.id).limit(1)) is not None
+        returns = s.scalar(sa.select(CountyReturn.id).limit(1)) is not None
+    if exported or returns or key_path(register.data_dir).exists():
+        raise ZunyiError(
+            "{where} 是一所学校自己的登记册（它导出过批次或有学校签名密钥），不能用作县局数据库。"
+            "请为县局另设数据目录（--data-dir）或使用 PostgreSQL 数据库（--database-url）。",
+            "{where} is a school's own register (it has exported batches or holds a school's signing key); it cannot "
+            "be the county's database. Give the county a data dir of its own (--data-dir) or a PostgreSQL database "
+            "(--database-url).",
+            code="county.school_register",
+            where=register.location,
+        )
