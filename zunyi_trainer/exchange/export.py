@@ -372,118 +372,70 @@ def build_batch(
         raise
 
 
+class _Ticker:
+    """Progress in records written, reported at most every thousand."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.report = progress or (lambda done, total: None)
+        self.total = total + 1  # the last step is sealing the bag
+        self.done = 0
+        self.report(0, self.total)
+
+    def tick(self, n: int = 1) -> None:
+        before = self.done // 1000
+        self.done += n
+        if self.done // 1000 != before:
+            self.report(min(self.done, self.total - 1), self.total)
+
+    def finish(self) -> None:
+        self.report(self.total, self.total)
+
+
+@dataclasses.dataclass
+class _Written:
+    """What the record files held, for the parts of the bag written after them."""
+
+    counts: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
+    attachments: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    class_uuids: list[str] = dataclasses.field(default_factory=list)
+    tombstones: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
 def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_dir: Path, progress: Progress | None) -> BuildInfo:
-    report = progress or (lambda done, total: None)
     full = plan.kind == BatchKind.FULL
     changed = {} if full else _changed_keys(session, plan.after_change, plan.through_change)
-    lookups = Lookups(session)
+    if full:
+        total = sum(session.scalar(sa.select(sa.func.count()).select_from(spec.table)) or 0 for spec in TABLES)
+    else:
+        total = sum(len(changed.get(spec.table_name, ())) for spec in TABLES)
+    ticker = _Ticker(progress, total)
+    store = data_dir / "attachments"
     notes: list[str] = []
-
-    totals = {}
-    for spec in TABLES:
-        if full:
-            totals[spec.name] = session.scalar(sa.select(sa.func.count()).select_from(spec.table)) or 0
-        else:
-            totals[spec.name] = len(changed.get(spec.table_name, ()))
-    total = sum(totals.values()) + 1
-    done = 0
-    report(done, total)
 
     with tempfile.TemporaryFile() as book_file:
         book = WorkbookWriter(book_file, created=plan.created_at)
         bag.on_abandon.append(book.abandon)
-        counts: dict[str, dict[str, int]] = {}
-        attachment_rows: list[dict[str, Any]] = []
-        tombstones: list[tuple[str, str]] = []
-        class_uuids: list[str] = []
-        store = data_dir / "attachments"
+        lookups = Lookups(session)
+        written = _Written()
         for spec in TABLES:
-            convert = row_converter(spec, lookups)
-            fmts = _formatters(spec)
-            sheet = book.sheet(spec.zh, [column_label(k) for k, _ in fmts])
             keys = None if full else sorted(changed.get(spec.table_name, ()))
-            seen: set[str] = set()
-            n = 0
-            with bag.open(f"{RECORDS_DIR}{spec.name}.jsonl") as raw:
-                out = _HashingWriter(raw)
-                buf: list[str] = []
-                for row in select_rows(session, spec, keys):
-                    rec = convert(row)
-                    if spec.name == "attachments":
-                        path = blob_path(store, rec["sha256"])
-                        rec["file"] = f"attachments/{rec['sha256']}" if path.is_file() else None
-                        if rec["file"] is None:
-                            notes.append(
-                                text(
-                                    "附件 {f} 的文件不在附件库中，批次只带了它的索引。",
-                                    "The file of attachment {f} is missing from the store; the batch carries its index only.",
-                                    f=rec["filename"],
-                                )
-                            )
-                        attachment_rows.append(rec)
-                    elif spec.name == "classes":
-                        class_uuids.append(rec["uuid"])
-                    buf.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
-                    sheet.add_row([rec.get(k) if fmt is None else fmt(rec.get(k)) for k, fmt in fmts])
-                    if not full:
-                        seen.add(rec["uuid"])
-                    n += 1
-                    if len(buf) >= 1000:
-                        out.write(("\n".join(buf) + "\n").encode())
-                        buf.clear()
-                        report(min(done + n, total - 1), total)
-                deleted = sorted(set(keys or ()) - seen)
-                for key_ in deleted:
-                    buf.append(json.dumps({OP_KEY: DELETE, "uuid": key_}, sort_keys=True, separators=(",", ":")))
-                    tombstones.append((spec.zh, key_))
-                if buf:
-                    out.write(("\n".join(buf) + "\n").encode())
-            done += n + len(deleted)
-            bag.payload[f"{RECORDS_DIR}{spec.name}.jsonl"] = (out.hash.hexdigest(), out.size)
-            sheet.close()
-            counts[spec.name] = {"records": n, "deleted": len(deleted)}
-            report(min(done, total - 1), total)
-
-        if tombstones:
+            _write_table(bag, book, session, spec, keys, lookups, store, written, notes, ticker)
+        if written.tombstones:
             sheet = book.sheet("已删除记录", [text("表", "table"), column_label("uuid")])
-            for row in tombstones:
+            for row in written.tombstones:
                 sheet.add_row(row)
             sheet.close()
-
-        # Attachments: each content once, named by its hash, checked against the register's hash.
-        sent: set[str] = set()
-        n_bytes = 0
-        for rec in attachment_rows:
-            digest = rec["sha256"]
-            if rec["file"] is None or digest in sent:
-                continue
-            got = bag.add_payload_file(
-                f"{ATTACHMENTS_DIR}{digest}", blob_path(store, digest), _blob_compressible(rec["media_type"])
-            )
-            if got != digest:
-                raise ExportError(
-                    "附件库中的文件 {f} 已损坏（内容与登记的 SHA-256 不符），导出已取消。请从备份恢复附件库后再导出。",
-                    "The stored file of attachment {f} is damaged (its content does not match its SHA-256); the export "
-                    "was cancelled. Restore the attachment store from a backup and export again.",
-                    f=rec["filename"],
-                )
-            sent.add(digest)
-            n_bytes += rec["size"]
-
-        # Class documents (optional part).
-        n_docs, doc_note, docs_included = _add_documents(bag, session, class_uuids, data_dir, plan.documents, notes)
-
-        info_rows = _readme_rows(plan, counts, len(sent), n_docs)
+        n_files, n_bytes = _add_attachments(bag, written.attachments, store)
+        n_docs, doc_note, docs_included = _add_documents(bag, session, written.class_uuids, data_dir, plan.documents, notes)
         sheet = book.sheet("说明", [text("项目", "item"), text("内容", "value")])
-        for row in info_rows:
+        for row in _readme_rows(plan, written.counts, n_files, n_docs):
             sheet.add_row(row)
         sheet.close()
         book.finish(first=("说明",))
         book_file.seek(0)
         bag.add_payload_stream(WORKBOOK, book_file, compress=False)  # its parts are deflated already
 
-    public = key.public_key()
-    fingerprint = signing.fingerprint(public)
+    fingerprint = signing.fingerprint(key.public_key())
     header = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -499,23 +451,107 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
             "from": plan.previous_created_at.astimezone(dt.UTC).isoformat() if plan.previous_created_at else None,
             "to": plan.created_at.astimezone(dt.UTC).isoformat(),
         },
-        "record_counts": counts,
+        "record_counts": written.counts,
         "tables": [spec.name for spec in TABLES],
         "prev_sha256": plan.prev_sha256,
         "key_fingerprint": fingerprint,
-        "attachments": {"files": len(sent), "bytes": n_bytes},
+        "attachments": {"files": n_files, "bytes": n_bytes},
         "documents": {"included": docs_included, "files": n_docs, "note": doc_note},
         "workbook": WORKBOOK.removeprefix("data/"),
     }
     bag.add_payload_bytes(HEADER, (json.dumps(header, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+    _seal(bag, plan, key, fingerprint)
+    ticker.finish()
+    return BuildInfo(written.counts, n_files, n_bytes, n_docs, notes, fingerprint)
 
+
+def _write_table(
+    bag: _BagZip,
+    book: WorkbookWriter,
+    session: Session,
+    spec: TableSpec,
+    keys: list[str] | None,
+    lookups: Lookups,
+    store: Path,
+    written: _Written,
+    notes: list[str],
+    ticker: _Ticker,
+) -> None:
+    """One table's JSON lines and workbook sheet: every row (``keys`` None) or the rows named by
+    ``keys``, with a tombstone for each key whose row is gone."""
+    convert = row_converter(spec, lookups)
+    fmts = _formatters(spec)
+    sheet = book.sheet(spec.zh, [column_label(k) for k, _ in fmts])
+    seen: set[str] = set()
+    n = 0
+    with bag.open(f"{RECORDS_DIR}{spec.name}.jsonl") as raw:
+        out = _HashingWriter(raw)
+        buf: list[str] = []
+        for row in select_rows(session, spec, keys):
+            rec = convert(row)
+            if spec.name == "attachments":
+                rec["file"] = f"attachments/{rec['sha256']}" if blob_path(store, rec["sha256"]).is_file() else None
+                if rec["file"] is None:
+                    notes.append(
+                        text(
+                            "附件 {f} 的文件不在附件库中，批次只带了它的索引。",
+                            "The file of attachment {f} is missing from the store; the batch carries its index only.",
+                            f=rec["filename"],
+                        )
+                    )
+                written.attachments.append(rec)
+            elif spec.name == "classes":
+                written.class_uuids.append(rec["uuid"])
+            buf.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+            sheet.add_row([rec.get(k) if fmt is None else fmt(rec.get(k)) for k, fmt in fmts])
+            if keys is not None:
+                seen.add(rec["uuid"])
+            n += 1
+            ticker.tick()
+            if len(buf) >= 1000:
+                out.write(("\n".join(buf) + "\n").encode())
+                buf.clear()
+        deleted = sorted(set(keys or ()) - seen)
+        for key in deleted:
+            buf.append(json.dumps({OP_KEY: DELETE, "uuid": key}, sort_keys=True, separators=(",", ":")))
+            written.tombstones.append((spec.zh, key))
+            ticker.tick()
+        if buf:
+            out.write(("\n".join(buf) + "\n").encode())
+    bag.payload[f"{RECORDS_DIR}{spec.name}.jsonl"] = (out.hash.hexdigest(), out.size)
+    sheet.close()
+    written.counts[spec.name] = {"records": n, "deleted": len(deleted)}
+
+
+def _add_attachments(bag: _BagZip, rows: list[dict[str, Any]], store: Path) -> tuple[int, int]:
+    """Each attachment's content once, named by its hash and checked against the register's hash."""
+    sent: set[str] = set()
+    n_bytes = 0
+    for rec in rows:
+        digest = rec["sha256"]
+        if rec["file"] is None or digest in sent:
+            continue
+        got = bag.add_payload_file(f"{ATTACHMENTS_DIR}{digest}", blob_path(store, digest), _blob_compressible(rec["media_type"]))
+        if got != digest:
+            raise ExportError(
+                "附件库中的文件 {f} 已损坏（内容与登记的 SHA-256 不符），导出已取消。请从备份恢复附件库后再导出。",
+                "The stored file of attachment {f} is damaged (its content does not match its SHA-256); the export "
+                "was cancelled. Restore the attachment store from a backup and export again.",
+                f=rec["filename"],
+            )
+        sent.add(digest)
+        n_bytes += rec["size"]
+    return len(sent), n_bytes
+
+
+def _seal(bag: _BagZip, plan: BatchPlan, key: Any, fingerprint: str) -> None:
+    """The BagIt tag files, the tag manifest and its signature; closes the zip."""
     manifest = "".join(f"{digest}  {rel}\n" for rel, (digest, _size) in sorted(bag.payload.items()))
-    oxum = f"{sum(size for _d, size in bag.payload.values())}.{len(bag.payload)}"
     bag_info = {
         "Bag-Software-Agent": f"zunyi-trainer {__version__}",
         "Bagging-Date": plan.created_at.astimezone(LOCAL_TZ).date().isoformat(),
         "External-Identifier": plan.name,
-        "Payload-Oxum": oxum,
+        "Payload-Oxum": f"{sum(size for _d, size in bag.payload.values())}.{len(bag.payload)}",
         "Source-Organization": plan.institution.name,
         "Zunyi-Batch-Kind": plan.kind.value,
         "Zunyi-Batch-Sequence": str(plan.seq),
@@ -526,13 +562,11 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
     bag.add_tag(BAGIT_TXT, f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n".encode())
     bag.add_tag(BAG_INFO, "".join(f"{k}: {v}\n" for k, v in sorted(bag_info.items())).encode())
     bag.add_tag(MANIFEST, manifest.encode())
-    bag.add_tag(PUBLIC_KEY, signing.public_pem(public))
+    bag.add_tag(PUBLIC_KEY, signing.public_pem(key.public_key()))
     tagmanifest = "".join(f"{bag.tags[rel]}  {rel}\n" for rel in sorted(TAG_FILES)).encode()
     bag.zip.writestr(bag.info(TAGMANIFEST), tagmanifest)
     bag.zip.writestr(bag.info(SIGNATURE), signing.sign(key, tagmanifest))
     bag.close()
-    report(total, total)
-    return BuildInfo(counts, len(sent), n_bytes, n_docs, notes, fingerprint)
 
 
 def _ascii_name(name: str) -> str:
