@@ -72,7 +72,7 @@ def print_findings(ctx: Context, findings: list[Finding], *, as_json: bool, head
         ctx.out(f"  {mark} {f.message}  ({f.code})")
     ctx.out(
         text(
-            "共 {n} 项：{b} 项阻止报审，{w} 项提醒。",
+            "共 {n} 项：{b} 项须先解决（阻止），{w} 项提醒。",
             "{n} findings: {b} blocking, {w} warnings.",
             n=len(findings),
             b=blocks,
