@@ -134,3 +134,19 @@ def test_a_sqlite_url_elsewhere_than_the_data_dir_is_refused(tmp_path: Path, cap
     assert "--data-dir" in capsys.readouterr().err
     own = f"sqlite:///{tmp_path / 'c' / 'register.sqlite3'}"
     assert run(["--data-dir", str(tmp_path / "c"), "--database-url", own, "county", "keys", "list"]) == 0
+
+
+def test_batches_taken_in_are_listed_with_what_they_changed(school, tmp_path: Path, capsys) -> None:
+    add_class(school, trainees=2, sessions=2)
+    batch = school.export()
+    assert county(tmp_path, "keys", "add", school.uscc, school.fingerprint()) == 0
+    assert county(tmp_path, "batches") == 0
+    assert "还没有接收" in capsys.readouterr().out
+    assert county(tmp_path, "ingest", str(batch.path)) == 0
+    capsys.readouterr()
+    assert county(tmp_path, "batches", school.uscc, "--json") == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert (listed["seq"], listed["sha256"], listed["kind"]) == (1, batch.sha256, "full")
+    assert listed["applied"]["enrolments"]["inserted"] == 2
+    assert county(tmp_path, "batches") == 0
+    assert "新增" in capsys.readouterr().out

@@ -42,6 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ing.add_argument("--json", action="store_true")
     ing.set_defaults(handler=cmd_ingest)
 
+    bat = csub.add_parser("batches", help=text("列出已接收的批次", "list the batches taken in"))
+    bat.add_argument("uscc", metavar="USCC", nargs="?", help=text("只列这所学校", "only this school"))
+    bat.add_argument("--json", action="store_true")
+    bat.set_defaults(handler=cmd_batches)
+
     dec = csub.add_parser(
         "decide",
         help=text("登记对报审培训班的批复", "enter a decision on a submitted class"),
@@ -183,6 +188,44 @@ def cmd_ingest(args: argparse.Namespace, ctx: Context) -> int:
             )
         )
     return 1 if refused else 0
+
+
+def cmd_batches(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer.county.ingest import received_batches
+
+    batches = received_batches(_county(ctx), args.uscc)
+    if args.json:
+        ctx.json(
+            [
+                {
+                    "uscc": b.uscc,
+                    "seq": b.seq,
+                    "kind": b.kind,
+                    "sha256": b.sha256,
+                    "created_at": b.created_at.isoformat() if b.created_at else None,
+                    "ingested_at": b.ingested_at.isoformat(),
+                    "filename": b.filename,
+                    "applied": b.applied,
+                }
+                for b in batches
+            ]
+        )
+        return 0
+    if not batches:
+        ctx.out(text("还没有接收任何批次。", "No batch has been taken in yet."))
+        return 0
+    for b in batches:
+        changed = {k: sum(t.get(k, 0) for t in b.applied.values()) for k in ("inserted", "updated", "deleted")}
+        ctx.out(
+            f"{b.uscc}  {b.seq:>4}  {b.kind:<11}  {format_local(b.created_at)}  {format_local(b.ingested_at)}  "
+            + text(
+                "新增 {inserted} 更新 {updated} 删除 {deleted}",
+                "+{inserted} ~{updated} -{deleted}",
+                **changed,
+            )
+            + f"  {b.sha256[:16]}…"
+        )
+    return 0
 
 
 def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:

@@ -674,3 +674,29 @@ def ingest_batches(register: Register, paths: Iterable[Path | str], *, progress:
     if progress:
         progress(len(items), len(items))
     return results
+
+
+@dataclasses.dataclass(frozen=True)
+class ReceivedBatch:
+    uscc: str
+    seq: int
+    kind: str
+    sha256: str
+    created_at: dt.datetime | None
+    ingested_at: dt.datetime
+    filename: str
+    applied: dict[str, dict[str, int]]
+
+
+def received_batches(register: Register, uscc: str | None = None) -> list[ReceivedBatch]:
+    """The batches taken in, by school and number (what ``county batches`` lists)."""
+    ensure_tables(register.engine)
+    q = sa.select(county_batch).order_by(county_batch.c.uscc, county_batch.c.seq)
+    if uscc:
+        q = q.where(county_batch.c.uscc == uscc.strip().upper())
+    with register.session() as s:
+        rows = s.execute(q).all()
+    return [
+        ReceivedBatch(r.uscc, r.seq, r.kind, r.sha256, r.created_at, r.ingested_at, r.filename, json.loads(r.applied or "{}"))
+        for r in rows
+    ]
