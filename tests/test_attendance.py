@@ -451,3 +451,14 @@ def test_arriving_later_never_counts_more(first_in, delay, out, late_after, earl
         return share
 
     assert counted(first_in + delay) <= counted(first_in)
+
+
+def test_an_unknown_method_is_refused_and_a_blank_recorder_becomes_the_user(register, small_class) -> None:
+    _, sessions, enrollments = small_class
+    with pytest.raises(ValidationError) as info, register.transaction() as s:
+        record_marks(s, [Mark(sessions[0], enrollments[0], P)], method="pigeon", recorded_by="a")
+    assert info.value.code == "attendance.method"
+    with register.transaction() as s:
+        record_marks(s, [Mark(sessions[0], enrollments[0], P)], method="paper", recorded_by="  ")
+    with register.session() as s:
+        assert s.scalars(sa.select(Attendance.recorded_by)).one() == register.actor

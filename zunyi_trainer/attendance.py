@@ -363,7 +363,18 @@ def _record_marks(
     correction_reason: str | None,
     progress: Progress | None,
 ) -> int:
-    method = AttendanceMethod(method)
+    try:
+        method = AttendanceMethod(method)
+    except ValueError:
+        raise ValidationError(
+            "考勤方式“{m}”无效，应为手工录入、纸质签到表、考勤机导入或考勤表导入。",
+            "The attendance method “{m}” is not one of manual, paper, terminal or workbook.",
+            field="method",
+            code="attendance.method",
+            m=method,
+        ) from None
+    # Who recorded it: as given, else the register's user (never left blank in the archive).
+    recorded_by = (recorded_by or "").strip() or session.info.get("actor") or audit.default_actor()
     pending = list(marks)
     total = len(pending)
     if progress:
