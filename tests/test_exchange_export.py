@@ -324,3 +324,28 @@ def test_a_stick_pulled_at_the_last_rename_leaves_no_batch_and_no_kept_copy(
     assert _files(tmp_path / "usb") == [] and _files(export.store_dir(demo_register.data_dir)) == []
     with demo_register.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(ExportBatch)) == 0
+
+
+def test_an_incremental_batch_carries_new_documents_of_a_class_whose_roster_changed(register: Register, tmp_path: Path) -> None:
+    with register.transaction() as s:
+        cls = factories.training_class(
+            s,
+            code="DOC003",
+            trainees=2,
+            sessions=2,
+            status=ClassStatus.SUBMITTED,
+            submitted_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+        )
+        factories.training_class(
+            s, code="DOC004", status=ClassStatus.SUBMITTED, submitted_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+        )
+        class_id = cls.id
+    export_batch(register, tmp_path / "usb", documents=False)
+    with register.transaction() as s:
+        enrolment = s.scalars(sa.select(Enrollment).where(Enrollment.class_id == class_id)).first()
+        enrolment.notes = "换了联系电话"  # the class row itself is untouched
+    second = export_batch(register, tmp_path / "usb")
+    assert records(second.path, "classes") == []
+    root = root_of(second.path)
+    docs = sorted(n.removeprefix(f"{root}/data/documents/") for n in members(second.path) if "/documents/" in n)
+    assert docs == ["DOC003/application.pdf"]

@@ -250,6 +250,16 @@ def _changed_keys(session: Session, after: int, through: int) -> dict[str, set[s
     return changed
 
 
+def _changed_classes(session: Session, after: int, through: int) -> set[str]:
+    """The classes (UUIDs) any change in the period belongs to (audit events name their class)."""
+    q = (
+        sa.select(AuditEvent.class_uuid)
+        .where(AuditEvent.id > after, AuditEvent.id <= through, AuditEvent.class_uuid.is_not(None))
+        .distinct()
+    )
+    return {str(u) for u in session.scalars(q)}
+
+
 def _formatters(spec: TableSpec) -> list[tuple[str, Callable[[Any], Any] | None]]:
     """How each JSON value is shown in the workbook: Chinese labels, yuan, as it is (None)."""
     out: list[tuple[str, Callable[[Any], Any] | None]] = []
@@ -426,7 +436,10 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
                 sheet.add_row(row)
             sheet.close()
         n_files, n_bytes = _add_attachments(bag, written.attachments, store)
-        n_docs, doc_note, docs_included = _add_documents(bag, session, written.class_uuids, data_dir, plan.documents, notes)
+        documented = set(written.class_uuids)
+        if not full:  # a class whose attendance, roster or timetable changed has new documents too
+            documented |= _changed_classes(session, plan.after_change, plan.through_change)
+        n_docs, doc_note, docs_included = _add_documents(bag, session, sorted(documented), data_dir, plan.documents, notes)
         sheet = book.sheet("说明", [text("项目", "item"), text("内容", "value")])
         for row in _readme_rows(plan, written.counts, n_files, n_docs):
             sheet.add_row(row)
