@@ -225,3 +225,18 @@ def test_a_class_imported_already_approved_counts_changes_from_its_import(s) -> 
     s.flush()
     (ev,) = lifecycle.changes_after_approval(s, c)
     assert json.loads(ev.changes)["periods"] == [4, 3]
+
+
+def test_a_refusal_reads_in_english_too(s) -> None:
+    from zunyi_trainer.i18n import set_language
+
+    c = ready(s)
+    c.mode = None
+    set_language("en")
+    try:
+        with pytest.raises(TransitionRefused) as info:
+            lifecycle.submit(s, c, today=TODAY)
+        assert info.value.message().startswith(f"Class {c.code} cannot be submitted")
+        assert "training mode" in info.value.message()
+    finally:
+        set_language("zh")

@@ -602,3 +602,16 @@ def test_findings_of_a_real_check_agree_with_the_catalogue(s) -> None:
     c = _everything_wrong(s)
     for f in [*check(s, c), *school(s)]:
         assert BY_CODE[f.code].severity == f.severity
+
+
+def test_checking_changes_nothing(demo_register) -> None:
+    from zunyi_trainer.audit import last_event
+    from zunyi_trainer.models import Institution
+
+    with demo_register.session() as s:
+        before = last_event(s.connection())
+        for c in s.scalars(sa.select(TrainingClass)):
+            check_class(s, c)
+        check_school(s, s.scalars(sa.select(Institution)).one())
+        assert not s.new and not s.dirty and not s.deleted
+        assert last_event(s.connection()) == before
