@@ -432,3 +432,14 @@ def test_several_categories_keep_the_first_known_one_with_a_warning_and_excel_er
     assert [(w.row, w.code) for w in report.warnings] == [(2, "category.several")]
     with register.session() as s:
         assert trainees_by_number(s)[person(0)[1]].category == TraineeCategory.POVERTY_ALLEVIATED
+
+
+def test_a_linked_trainee_keeps_the_registers_phone_and_the_difference_is_reported(register, klass, tmp_path):
+    name, number, _ = person(0)
+    with register.transaction() as s:
+        f.trainee(s, name=name, id_number=number, phone="13800000000")
+    report = import_roster(register, write_workbook(tmp_path / "r.xlsx", roster_rows(1)), "MT2026001")
+    assert report.linked_existing == 1
+    assert [(w.row, w.column, w.code) for w in report.warnings] == [(2, "联系电话", "trainee.phone_differs")]
+    with register.session() as s:
+        assert trainees_by_number(s)[number].phone == "13800000000"

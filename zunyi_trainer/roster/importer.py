@@ -250,12 +250,15 @@ def validate_roster(
             )
     min_age, max_age = _age_limits(session)
     today = today or today_local()
-    existing: dict[str, tuple[int, str]] = {
-        number: (tid, name)
-        for tid, number, name in session.execute(
-            sa.select(Trainee.id, Trainee.id_number, Trainee.name).where(Trainee.institution_id == training_class.institution_id)
+    existing: dict[str, tuple[int, str]] = {}
+    registered_phone: dict[str, str] = {}
+    for tid, number, registered_name, registered in session.execute(
+        sa.select(Trainee.id, Trainee.id_number, Trainee.name, Trainee.phone).where(
+            Trainee.institution_id == training_class.institution_id
         )
-    }
+    ):
+        existing[number] = (tid, registered_name)
+        registered_phone[number] = registered
     enrolled = set(session.scalars(sa.select(Enrollment.trainee_id).where(Enrollment.class_id == training_class.id)))
 
     def cell(values: list[Any], field: str) -> Any:
@@ -507,6 +510,22 @@ def validate_roster(
         if known is not None:
             row.trainee_id = known[0]
             row.action = "already" if known[0] in enrolled else "link"
+            kept = registered_phone.get(parsed.number, "")
+            if phone and kept and phone != kept:
+                _warn(
+                    report,
+                    layout,
+                    number,
+                    "phone",
+                    "trainee.phone_differs",
+                    "登记册中“{name}”的联系电话是 {kept}，文件中是 {phone}。保留登记册中的号码；如需更改，请在学员信息中修改。",
+                    "The register has {kept} as {name}'s phone, the file {phone}. The register's number was kept; "
+                    "change it in the trainee's record if needed.",
+                    phone,
+                    name=name,
+                    kept=kept,
+                    phone=phone,
+                )
             if row.action == "already":
                 _warn(
                     report,
