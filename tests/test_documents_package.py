@@ -108,7 +108,7 @@ def shared_package(tmp_path_factory: pytest.TempPathFactory, empty_template: Pat
             build_package(s, cls, base / "pkg.zip", store=reg.attachments_dir, progress=lambda d, t: seen.append((d, t)))
     finally:
         reg.close()
-    return {"bag": unzip(base / "pkg.zip", base / "x"), "progress": seen, **facts}
+    return {"bag": unzip(base / "pkg.zip", base / "x"), "zip": base / "pkg.zip", "progress": seen, **facts}
 
 
 def unzip(path: Path, into: Path) -> Path:
@@ -135,6 +135,14 @@ def test_package_is_a_valid_bagit_bag_holding_every_attachment_unchanged(registe
         (match,) = [p for n, p in payload.items() if n.endswith(readable)]
         assert match.read_bytes() == content
     assert seen and seen[-1][0] == seen[-1][1], "progress reaches its total"
+
+
+def test_package_zip_marks_its_chinese_names_as_utf8_for_windows_explorer(shared_package: dict) -> None:
+    with zipfile.ZipFile(shared_package["zip"]) as zf:
+        names = zf.infolist()
+    assert any("一班一档" in i.filename for i in names)
+    assert all(i.flag_bits & 0x800 for i in names if not i.filename.isascii())
+    assert all(i.filename.startswith("档案移交包-DOC2026001/") for i in names)
 
 
 def test_package_holds_the_pdfs_the_xlsx_and_an_index_of_every_file(shared_package: dict) -> None:
