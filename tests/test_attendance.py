@@ -9,7 +9,7 @@ import json
 import factories
 import pytest
 import sqlalchemy as sa
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zunyi_trainer import audit
@@ -462,3 +462,27 @@ def test_an_unknown_method_is_refused_and_a_blank_recorder_becomes_the_user(regi
         record_marks(s, [Mark(sessions[0], enrollments[0], P)], method="paper", recorded_by="  ")
     with register.session() as s:
         assert s.scalars(sa.select(Attendance.recorded_by)).one() == register.actor
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.sampled_from([P, LATE, EARLY, ABSENT])), max_size=12))
+def test_recording_any_batch_leaves_exactly_those_marks_with_one_event_per_written_row(register, small_class, batch) -> None:
+    _, sessions, enrollments = small_class
+    marks = {(sessions[i], enrollments[j]): status for i, j, status in batch}  # the last one of a pair wins
+    with register.session() as s:
+        before = {(r.session_id, r.enrollment_id): r.status for r in s.scalars(sa.select(Attendance))}
+        events_before = s.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    with register.transaction() as s:
+        written = record_marks(
+            s,
+            [Mark(sid, eid, status) for (sid, eid), status in marks.items()],
+            method="manual",
+            recorded_by="a",
+            correction_reason="核对",
+        )
+    with register.session() as s:
+        after = {(r.session_id, r.enrollment_id): r.status for r in s.scalars(sa.select(Attendance))}
+        events_after = s.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert after == {**before, **marks}
+    assert written == sum(1 for k, v in marks.items() if before.get(k) != v)
+    assert events_after - events_before == written
