@@ -243,6 +243,9 @@ class _RecordStats:
     files: list[str] = dataclasses.field(default_factory=list)
 
 
+_UUID = re.compile(RECORD_LINE_SCHEMA["properties"]["uuid"]["pattern"])
+
+
 def _scan_records(stats: _RecordStats, line: bytes, table: str, number: int) -> None:
     if stats.problem is not None or not line.strip():
         return
@@ -251,15 +254,17 @@ def _scan_records(stats: _RecordStats, line: bytes, table: str, number: int) -> 
     except ValueError:
         stats.problem = f"{table}.jsonl line {number}: not JSON"
         return
-    problem = first_error(rec, RECORD_LINE_SCHEMA)
-    if problem:
-        stats.problem = f"{table}.jsonl line {number}: {problem}"
+    # The record line schema, checked directly: this runs for every line of a large batch.
+    op = rec.get(OP_KEY) if isinstance(rec, dict) else None
+    uid = rec.get("uuid") if isinstance(rec, dict) else None
+    if op not in (UPSERT, DELETE) or not isinstance(uid, str) or not _UUID.fullmatch(uid):
+        stats.problem = f"{table}.jsonl line {number}: {first_error(rec, RECORD_LINE_SCHEMA)}"
         return
-    if rec[OP_KEY] == UPSERT:
+    if op == UPSERT:
         stats.upserts += 1
         if table == "attachments" and rec.get("file"):
             stats.files.append(str(rec["file"]))
-    elif rec[OP_KEY] == DELETE:
+    else:
         stats.deletes += 1
 
 
