@@ -374,3 +374,19 @@ def test_a_missing_file_is_named_as_the_user_gave_it(county, tmp_path: Path) -> 
     result = ingest_batch(county, missing)
     assert result.status == REFUSED and result.code == "batch.missing"
     assert str(missing) in result.message
+
+
+def test_a_trade_the_school_added_itself_is_kept_under_its_code(schools, county) -> None:
+    from zunyi_trainer.models import Industry, Level, Trade, TradeKind
+
+    school = schools[0]
+    with school.register.transaction() as s:
+        own = Trade(code="XY-01", name="苗绣", industry=Industry.OTHER, kind=TradeKind.SPECIAL, level_codes="special")
+        s.add(own)
+        s.flush()
+        code = factories.training_class(s, trade=own, level=Level.SPECIAL, trainees=1).code
+    register_school(county, school)
+    assert ingest_batch(county, school.export().path).status == ACCEPTED
+    with county.session() as s:
+        cls = class_by_code(s, code)
+        assert cls.trade.code == "XY-01" and cls.trade.industry is Industry.OTHER
