@@ -349,3 +349,16 @@ def test_an_incremental_batch_carries_new_documents_of_a_class_whose_roster_chan
     root = root_of(second.path)
     docs = sorted(n.removeprefix(f"{root}/data/documents/") for n in members(second.path) if "/documents/" in n)
     assert docs == ["DOC003/application.pdf"]
+
+
+def test_progress_counts_each_document_as_a_step(register: Register, tmp_path: Path) -> None:
+    with register.transaction() as s:
+        for code in ("DOC005", "DOC006"):
+            factories.training_class(
+                s, code=code, status=ClassStatus.SUBMITTED, submitted_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+            )
+    seen: list[tuple[int, int]] = []
+    export_batch(register, tmp_path, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1][0] == seen[-1][1]
+    assert seen[-1][1] > seen[0][1]  # the total grew by the documents once they were known
+    assert len({d for d, _t in seen}) >= 4

@@ -310,7 +310,13 @@ def _document_builders(data_dir: Path) -> list[tuple[str, set[ClassStatus], Call
 
 
 def _add_documents(
-    bag: _BagZip, session: Session, class_uuids: list[str], data_dir: Path, wanted: bool, notes: list[str]
+    bag: _BagZip,
+    session: Session,
+    class_uuids: list[str],
+    data_dir: Path,
+    wanted: bool,
+    notes: list[str],
+    ticker: _Ticker,
 ) -> tuple[int, str, bool]:
     """Add the documents of the batch's classes; returns (files, note for the header, included)."""
     if not wanted:
@@ -340,27 +346,27 @@ def _add_documents(
     classes = session.scalars(
         sa.select(TrainingClass).where(TrainingClass.uuid.in_([uuid.UUID(u) for u in class_uuids])).order_by(TrainingClass.code)
     ).all()
+    jobs = [(cls, name, build) for cls in classes for name, states, build in builders if cls.status in states]
+    ticker.extend(len(jobs))  # a PDF takes as long as thousands of records: each one is a step
     n = 0
-    for cls in classes:
-        for name, states, build in builders:
-            if cls.status not in states:
-                continue
-            buf = io.BytesIO()
-            try:
-                build(session, cls, buf, fonts)
-            except ZunyiError as exc:  # one document that cannot be made does not hold back the batch
-                notes.append(
-                    text(
-                        "培训班 {code} 的 {name} 未能生成：{why}",
-                        "The {name} of class {code} could not be made: {why}",
-                        code=cls.code,
-                        name=name,
-                        why=exc.message(),
-                    )
+    for cls, name, build in jobs:
+        buf = io.BytesIO()
+        try:
+            build(session, cls, buf, fonts)
+        except ZunyiError as exc:  # one document that cannot be made does not hold back the batch
+            notes.append(
+                text(
+                    "培训班 {code} 的 {name} 未能生成：{why}",
+                    "The {name} of class {code} could not be made: {why}",
+                    code=cls.code,
+                    name=name,
+                    why=exc.message(),
                 )
-                continue
+            )
+        else:
             bag.add_payload_bytes(f"{DOCUMENTS_DIR}{_ascii_name(cls.code)}/{name}", buf.getvalue(), compress=False)
             n += 1
+        ticker.tick(every=1)
     return n, "", True
 
 
@@ -391,11 +397,15 @@ class _Ticker:
         self.done = 0
         self.report(0, self.total)
 
-    def tick(self, n: int = 1) -> None:
-        before = self.done // 1000
+    def tick(self, n: int = 1, *, every: int = 1000) -> None:
+        before = self.done // every
         self.done += n
-        if self.done // 1000 != before:
+        if self.done // every != before:
             self.report(min(self.done, self.total - 1), self.total)
+
+    def extend(self, steps: int) -> None:
+        """More work became known (the documents, once the classes are known)."""
+        self.total += steps
 
     def finish(self) -> None:
         self.report(self.total, self.total)
@@ -439,7 +449,9 @@ def _fill_bag(bag: _BagZip, session: Session, plan: BatchPlan, key: Any, data_di
         documented = set(written.class_uuids)
         if not full:  # a class whose attendance, roster or timetable changed has new documents too
             documented |= _changed_classes(session, plan.after_change, plan.through_change)
-        n_docs, doc_note, docs_included = _add_documents(bag, session, sorted(documented), data_dir, plan.documents, notes)
+        n_docs, doc_note, docs_included = _add_documents(
+            bag, session, sorted(documented), data_dir, plan.documents, notes, ticker
+        )
         sheet = book.sheet("说明", [text("项目", "item"), text("内容", "value")])
         for row in _readme_rows(plan, written.counts, n_files, n_docs):
             sheet.add_row(row)
