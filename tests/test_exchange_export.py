@@ -362,3 +362,10 @@ def test_progress_counts_each_document_as_a_step(register: Register, tmp_path: P
     assert seen[-1][0] == seen[-1][1]
     assert seen[-1][1] > seen[0][1]  # the total grew by the documents once they were known
     assert len({d for d, _t in seen}) >= 4
+
+
+def test_exporting_into_the_folder_of_kept_copies_is_refused(demo_register: Register) -> None:
+    with pytest.raises(ExportError, match="留存批次副本"):
+        export_batch(demo_register, export.store_dir(demo_register.data_dir), documents=False)
+    with demo_register.session() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(ExportBatch)) == 0

@@ -682,9 +682,15 @@ def export_batch(
             d=str(out_dir),
             why=exc.strerror or type(exc).__name__,
         ) from exc
-    key = signing.load_or_create_key(register.data_dir)
     store = store_dir(register.data_dir)
     store.mkdir(parents=True, exist_ok=True)
+    if out_dir.resolve() == store.resolve():
+        raise ExportError(
+            "{d} 是程序留存批次副本的目录，请把批次导出到别处（如 U 盘）。",
+            "{d} is where the program keeps its copies of batches; export to another folder (a USB stick).",
+            d=str(out_dir),
+        )
+    key = signing.load_or_create_key(register.data_dir)
     for folder in (out_dir, store):  # what an export killed half-way (power cut, kill -9) left behind
         for stale in folder.glob(".zunyi-batch-*.zip.partial"):
             with contextlib.suppress(OSError):
