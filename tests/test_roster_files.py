@@ -242,7 +242,8 @@ def test_no_damaged_or_random_file_crashes_the_reader(tmp_path_factory, data, cu
     if raw:
         raw[flip % len(raw)] ^= 0xFF
     (base / "g.xlsx").write_bytes(bytes(raw))
-    for name in ("r.xlsx", "g.xlsx"):
+    (base / "r.csv").write_bytes(data)  # and the same bytes as a CSV file
+    for name in ("r.xlsx", "g.xlsx", "r.csv"):
         try:
             read_table(base / name)
         except ZunyiError as exc:
@@ -291,3 +292,20 @@ def test_the_prolog_guard_lets_declarations_comments_and_instructions_through():
     assert _prolog_is_plain("<?xml version='1.0' encoding='utf-16'?><sst/>".encode("utf-16"))
     assert not _prolog_is_plain(b'<?xml version="1.0"?><!DOCTYPE x SYSTEM "http://e/x.dtd"><x/>')
     assert not _prolog_is_plain(b"<!-- never closed")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.lists(st.text(max_size=20), max_size=6), max_size=12), encoding=st.sampled_from(["utf-8", "gb18030"]))
+def test_no_generated_csv_crashes_the_importer(property_register, tmp_path_factory, lines, encoding):
+    import csv
+
+    path = tmp_path_factory.mktemp("csv") / "r.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["姓名", "公民身份号码", "联系电话"])
+    writer.writerows(lines)
+    path.write_bytes(buffer.getvalue().encode(encoding, errors="replace"))
+    try:
+        import_roster(property_register, path, "P1", dry_run=True)
+    except ZunyiError as exc:
+        assert exc.message()
