@@ -159,7 +159,7 @@ def test_xlsx_report_holds_the_same_figures(gathered, tmp_path: Path) -> None:
     report = build_report(county, 2026, as_of=dt.date(2026, 4, 1))
     path = write_report(report, tmp_path / "county-2026.xlsx")
     wb = openpyxl.load_workbook(path, read_only=True)
-    assert wb.sheetnames == ["全县分产业", "各校汇总", "各校分产业", "需跟进学校"]
+    assert wb.sheetnames == ["全县分产业", "各校汇总", "各校分产业", "需跟进学校", "跨校重复参训"]
     rows = list(wb["全县分产业"].iter_rows(values_only=True))
     total_row = next(r for r in rows if r and r[0] == "合计")
     assert total_row[1] == sum(_from_batches(batches, 2026)["trained"].values())
@@ -186,3 +186,38 @@ def test_report_refuses_a_name_it_cannot_write_and_an_implausible_year(gathered,
         write_report(report, tmp_path / "county.docx")
     with pytest.raises(ValidationError, match="年份"):
         build_report(county, 26)
+
+
+def test_a_person_in_two_schools_subsidised_classes_at_once_is_found(empty_template: Path, tmp_path: Path) -> None:
+    from tests import factories
+    from zunyi_trainer.models import Enrollment
+
+    a, b, c = (new_school(empty_template, tmp_path, n) for n in (1, 2, 3))
+    county = county_register(empty_template, tmp_path)
+    try:
+        code_a = add_class(a, trainees=2, end=dt.date(2026, 3, 15))
+        with a.register.session() as s:
+            person = s.scalars(sa.select(TrainingClass).where(TrainingClass.code == code_a)).one().enrollments[0].trainee
+            number, name = person.id_number, person.name
+        for school, end in ((b, dt.date(2026, 3, 20)), (c, dt.date(2026, 6, 30))):  # b overlaps, c does not
+            code = add_class(school, trainees=1, end=end)
+            with school.register.transaction() as s:
+                cls = s.scalars(sa.select(TrainingClass).where(TrainingClass.code == code)).one()
+                twin = factories.trainee(s, institution=factories.institution(s), id_number=number, name=name)
+                cls.enrollments.append(Enrollment(trainee=twin, enrolled_on=cls.start_date))
+        for school in (a, b, c):
+            register_school(county, school)
+        assert [r.status for r in ingest_batches(county, [x.export().path for x in (a, b, c)])] == [ACCEPTED] * 3
+        report = build_report(county, 2026, as_of=dt.date(2026, 7, 1))
+        [found] = report.cross_school
+        assert {found.first.uscc, found.second.uscc} == {a.uscc, b.uscc}
+        assert found.name == name and found.id_masked != number and found.id_masked[-4:] == number[-4:]
+        assert {a.uscc, b.uscc} <= {s.uscc for s in report.follow_up}
+        path = write_report(report, tmp_path / "r.xlsx")
+        rows = list(openpyxl.load_workbook(path, read_only=True)["跨校重复参训"].iter_rows(values_only=True))
+        assert any(r and r[0] == found.id_masked for r in rows)
+        assert number not in str(rows)  # the full ID number never appears in the report
+    finally:
+        county.close()
+        for school in (a, b, c):
+            school.close()

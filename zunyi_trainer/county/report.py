@@ -44,6 +44,7 @@ from zunyi_trainer.models import (
     Industry,
     Institution,
     Trade,
+    Trainee,
     TrainingClass,
 )
 from zunyi_trainer.reference import PLAN_INDUSTRY_TARGETS, PLAN_TOTAL_TARGET, county_name
@@ -99,6 +100,26 @@ class IndustryFigures:
         return self.since_plan_start / self.target if self.target else None
 
 
+@dataclasses.dataclass(frozen=True)
+class ClassRef:
+    uscc: str
+    school: str
+    class_code: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class CrossSchoolOverlap:
+    """One person (by ID number) in subsidised classes of two schools whose dates overlap: only
+    the county, holding every school, can see it (plan item 22: a subsidy is paid once)."""
+
+    id_masked: str
+    name: str
+    first: ClassRef
+    second: ClassRef
+
+
 @dataclasses.dataclass
 class CountyReport:
     year: int
@@ -108,6 +129,7 @@ class CountyReport:
     schools: list[SchoolFigures]
     industries: list[IndustryFigures]
     since_plan_start: int
+    cross_school: list[CrossSchoolOverlap] = dataclasses.field(default_factory=list)
 
     @property
     def total(self) -> SchoolFigures:
@@ -128,7 +150,8 @@ class CountyReport:
 
     @property
     def follow_up(self) -> list[SchoolFigures]:
-        return [s for s in self.schools if s.overdue or s.blocking]
+        shared = {ref.uscc for o in self.cross_school for ref in (o.first, o.second)}
+        return [s for s in self.schools if s.overdue or s.blocking or s.uscc in shared]
 
 
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -157,6 +180,64 @@ def _trained(session: Session, first: dt.date, last: dt.date):
             Enrollment.withdrawn_on.is_(None),
         )
     ).all()
+
+
+def cross_school_overlaps(session: Session, first: dt.date, last: dt.date) -> list[CrossSchoolOverlap]:
+    """People in subsidised classes of two different schools at overlapping dates, one of them
+    running within ``first``..``last`` (enrolments subsidised, not withdrawn, classes not rejected)."""
+    from sqlalchemy.orm import aliased
+
+    from zunyi_trainer.idcard import mask
+
+    t1, t2 = aliased(Trainee), aliased(Trainee)
+    e1, e2 = aliased(Enrollment), aliased(Enrollment)
+    c1, c2 = aliased(TrainingClass), aliased(TrainingClass)
+    i1, i2 = aliased(Institution), aliased(Institution)
+
+    def counted(e, c):
+        return sa.and_(
+            e.subsidised.is_(True),
+            e.withdrawn_on.is_(None),
+            c.funding == Funding.SUBSIDISED,
+            c.status != ClassStatus.REJECTED,
+        )
+
+    rows = session.execute(
+        sa.select(
+            t1.id_number,
+            t1.name,
+            i1.uscc,
+            i1.name,
+            c1.code,
+            c1.start_date,
+            c1.end_date,
+            i2.uscc,
+            i2.name,
+            c2.code,
+            c2.start_date,
+            c2.end_date,
+        )
+        .join(e1, e1.trainee_id == t1.id)
+        .join(c1, c1.id == e1.class_id)
+        .join(i1, i1.id == c1.institution_id)
+        .join(t2, sa.and_(t2.id_number == t1.id_number, t2.institution_id != t1.institution_id))
+        .join(e2, e2.trainee_id == t2.id)
+        .join(c2, c2.id == e2.class_id)
+        .join(i2, i2.id == c2.institution_id)
+        .where(
+            i1.uscc < i2.uscc,
+            counted(e1, c1),
+            counted(e2, c2),
+            c1.start_date <= c2.end_date,
+            c2.start_date <= c1.end_date,
+            sa.or_(sa.and_(c1.start_date <= last, c1.end_date >= first), sa.and_(c2.start_date <= last, c2.end_date >= first)),
+        )
+        .order_by(i1.uscc, c1.code, t1.id_number, i2.uscc, c2.code)
+    ).all()
+    return [
+        CrossSchoolOverlap(mask(r[0]), r[1], ClassRef(r[2], r[3], r[4], r[5], r[6]), ClassRef(r[7], r[8], r[9], r[10], r[11]))
+        for r in rows
+    ]
 
 
 def build_report(
@@ -290,6 +371,7 @@ def build_report(
                 )
             ).one()
             f.last_batch_at, f.last_ingested_at = _as_instant(row.created_at), _as_instant(row.ingested_at)
+        cross = cross_school_overlaps(s, first, last)
         for f in schools.values():
             if not f.registered:
                 continue
@@ -318,6 +400,7 @@ def build_report(
         sorted(schools.values(), key=lambda f: (f.county, f.uscc)),
         industries,
         sum(since.values()),
+        cross,
     )
 
 
@@ -359,11 +442,19 @@ def _follow_up_rows(report: CountyReport) -> list[list[object]]:
             rows.append([f.uscc, f.name, "批次逾期", "", "", why])
         for class_code, code, message in f.blocking:
             rows.append([f.uscc, f.name, "规则阻断", class_code, code, message])
+        for o in report.cross_school:
+            for mine, other in ((o.first, o.second), (o.second, o.first)):
+                if mine.uscc == f.uscc:
+                    why = (
+                        f"学员 {o.name}（{o.id_masked}）同期在 {other.school}（{other.uscc}）的补贴性培训班 {other.class_code}"
+                        f"（{other.start.isoformat()}–{other.end.isoformat()}）参训，补贴只能享受一次"
+                    )
+                    rows.append([f.uscc, f.name, "跨校重复参训", mine.class_code, "county.cross_school_overlap", why])
     return rows
 
 
 def write_xlsx(report: CountyReport, target: Path) -> Path:
-    from zunyi_trainer.excel.writing import DATETIME, INT, MONEY, PERCENT, TEXT, Column, SheetSpec, write_workbook
+    from zunyi_trainer.excel.writing import DATE, DATETIME, INT, MONEY, PERCENT, TEXT, Column, SheetSpec, write_workbook
 
     total = report.total
     industry_rows = [
@@ -466,7 +557,39 @@ def write_xlsx(report: CountyReport, target: Path) -> Path:
                 Column("说明"),
             ],
             _follow_up_rows(report),
-            title="批次逾期或规则阻断的学校",
+            title="批次逾期、规则阻断或有跨校重复参训的学校",
+        ),
+        SheetSpec(
+            "跨校重复参训",
+            [
+                Column("身份证号（脱敏）", TEXT),
+                Column("姓名"),
+                Column("学校一"),
+                Column("培训班一"),
+                Column("开班", DATE),
+                Column("结业", DATE),
+                Column("学校二"),
+                Column("培训班二"),
+                Column("开班", DATE),
+                Column("结业", DATE),
+            ],
+            [
+                [
+                    o.id_masked,
+                    o.name,
+                    f"{o.first.school}（{o.first.uscc}）",
+                    o.first.class_code,
+                    o.first.start,
+                    o.first.end,
+                    f"{o.second.school}（{o.second.uscc}）",
+                    o.second.class_code,
+                    o.second.start,
+                    o.second.end,
+                ]
+                for o in report.cross_school
+            ],
+            title="同一人同期在两所学校的补贴性培训班参训",
+            notes=["同一学员同期参加两所学校的补贴性培训，补贴只能享受一次（“技能遵义”第 22 条）；请与两校核实。"],
         ),
     ]
     return write_workbook(target, sheets)
@@ -554,7 +677,7 @@ def write_pdf(report: CountyReport, target: Path, *, session: Session | None = N
             center_cols=(2, 3, 4, 5, 6, 9, 10),
         )
     )
-    story += [gap(), para("三、需跟进的学校（批次逾期或规则阻断）", styles.h1)]
+    story += [gap(), para("三、需跟进的学校（批次逾期、规则阻断或跨校重复参训）", styles.h1)]
     follow = _follow_up_rows(report)
     if follow:
         story.append(
