@@ -392,3 +392,31 @@ def test_every_string_given_to_tr_in_the_code_is_in_the_catalogue():
             elif path.name not in ("translations.py",) and not (isinstance(arg, ast.Name) and arg.id == "text"):
                 problems.append(f"{path.name}:{node.lineno} tr() of something lupdate cannot read")
     assert problems == []
+
+
+def test_cancel_in_the_progress_dialog_stops_a_running_task(qtbot):
+    from PySide6.QtWidgets import QProgressDialog, QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    pool = QThreadPool()
+    runner = TaskRunner(pool=pool)
+    started, finished, errors = threading.Event(), [], []
+
+    def work(task):
+        started.set()
+        done = 0
+        while done < 100_000:  # a long job (bounded, so a broken cancel fails instead of hanging)
+            task.progress(done, 100_000)
+            done += 1
+            threading.Event().wait(0.001)
+        return done
+
+    runner.run(work, on_done=finished.append, on_error=errors.append, parent=parent, label="正在处理…")
+    assert started.wait(5)
+    dialog = parent.findChild(QProgressDialog, "taskProgress")
+    assert dialog is not None and dialog.labelText() == "正在处理…"
+    dialog.canceled.emit()  # what its cancel button sends
+    qtbot.waitUntil(lambda: runner.busy == 0, timeout=5000)
+    assert finished == [] and errors == []
+    pool.waitForDone()
