@@ -369,3 +369,15 @@ def test_exporting_into_the_folder_of_kept_copies_is_refused(demo_register: Regi
         export_batch(demo_register, export.store_dir(demo_register.data_dir), documents=False)
     with demo_register.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(ExportBatch)) == 0
+
+
+def test_class_codes_that_are_not_ascii_give_distinct_ascii_folders(register: Register, tmp_path: Path) -> None:
+    with register.transaction() as s:
+        for code in ("茶艺2026-01", "酒艺2026-01"):
+            factories.training_class(
+                s, code=code, status=ClassStatus.SUBMITTED, submitted_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+            )
+    result = export_batch(register, tmp_path)
+    folders = {n.split("/")[3] for n in members(result.path) if "/documents/" in n}
+    assert len(folders) == 2 and all(f.isascii() for f in folders)
+    assert verify_batch(result.path).seq == 1

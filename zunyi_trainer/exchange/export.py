@@ -595,10 +595,13 @@ def _seal(bag: _BagZip, plan: BatchPlan, key: Any, fingerprint: str) -> None:
 
 
 def _ascii_name(name: str) -> str:
-    """A member name part of ASCII letters, digits, dot, dash and underscore only."""
+    """A member name part of ASCII letters, digits, dot, dash and underscore only. A name that had
+    to be changed gets a short hash of the original, so that 茶01 and 酒01 stay apart."""
     cleaned = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in name)
-    cleaned = cleaned.strip(".") or "file"
-    return cleaned[:120]
+    cleaned = cleaned.strip(".")[:100]
+    if cleaned != name or not cleaned:
+        cleaned = f"{cleaned or 'class'}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+    return cleaned
 
 
 def _readme_rows(plan: BatchPlan, counts: dict[str, dict[str, int]], attachments: int, docs: int) -> Iterable[tuple]:
