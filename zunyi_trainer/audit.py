@@ -80,7 +80,7 @@ def event_hash(ev: dict[str, Any], at_iso: str | None = None) -> str:
         ev["changes"],
         ev["prev_hash"],
     )
-    data = "".join(f"{len(f)}:{f};" for f in fields)
+    data = "".join(_field(f) for f in fields)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
@@ -102,61 +102,80 @@ _SQLITE_INSERT = (
 )
 
 
+def _field(value: str) -> str:
+    return f"{len(value)}:{value};"
+
+
 def append_events(connection: sa.Connection, events: Iterable[dict[str, Any]]) -> int:
     """Chain and insert events. Each dict has actor, action, table_name, record_key,
     class_uuid and changes (a JSON-able dict, or its canonical JSON); ``at`` defaults to now.
     Returns the count. This is the one writer of the chain: the ORM hook and the bulk writers
-    (attendance, imports) all come through here."""
+    (attendance, imports) all come through here, so it is written for bulk: values repeated
+    across events (the instant, the actor, the class) are formatted once."""
     pending = list(events)
     if not pending:
         return 0
     _serialise_lock(connection)
     last_id, prev = last_event(connection)
     now = now_utc()
-    now_iso = now.isoformat()
     default = default_actor()
-    rows = []
+    sqlite = connection.dialect.name == "sqlite"
+    # instant -> (aware UTC value, its hashed form, its stored SQLite text)
+    instants: dict[dt.datetime, tuple[dt.datetime, str, str]] = {}
+    # class uuid (as given) -> (uuid, hashed form, stored SQLite form)
+    classes: dict[Any, tuple[uuid.UUID | None, str, str | None]] = {None: (None, "", None)}
+    sha256 = hashlib.sha256
+    rows: list[Any] = []
     for ev in pending:
         last_id += 1
         at = ev.get("at") or now
-        class_uuid = ev.get("class_uuid")
-        if isinstance(class_uuid, str):
-            class_uuid = uuid.UUID(class_uuid)
-        row = {
-            "id": last_id,
-            # Stored at microsecond precision in UTC: the hash is computed on that value.
-            "at": at.astimezone(dt.UTC),
-            "actor": ev.get("actor") or default,
-            "action": ev["action"],
-            "table_name": ev["table_name"],
-            "record_key": str(ev["record_key"]),
-            "class_uuid": class_uuid,
-            "changes": ev["changes"] if isinstance(ev["changes"], str) else canonical_json(ev["changes"]),
-            "prev_hash": prev,
-        }
-        row["hash"] = prev = event_hash(row, now_iso if at is now else None)
-        rows.append(row)
-    if connection.dialect.name == "sqlite":
+        inst = instants.get(at)
+        if inst is None:
+            utc = at.astimezone(dt.UTC)  # stored at microsecond precision in UTC: hashed as such
+            inst = instants[at] = (utc, utc.isoformat(), utc.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        given = ev.get("class_uuid")
+        cls = classes.get(given)
+        if cls is None:
+            u = given if isinstance(given, uuid.UUID) else uuid.UUID(str(given))
+            cls = classes[given] = (u, str(u), u.hex)
+        actor = ev.get("actor") or default
+        record_key = str(ev["record_key"])
+        changes = ev["changes"] if isinstance(ev["changes"], str) else canonical_json(ev["changes"])
+        # The same bytes as event_hash() builds, without a dict per event.
+        data = (
+            _field(str(last_id))
+            + _field(inst[1])
+            + _field(actor)
+            + _field(ev["action"])
+            + _field(ev["table_name"])
+            + _field(record_key)
+            + _field(cls[1])
+            + _field(changes)
+            + _field(prev)
+        )
+        digest = sha256(data.encode("utf-8")).hexdigest()
+        if sqlite:
+            rows.append((last_id, inst[2], actor, ev["action"], ev["table_name"], record_key, cls[2], changes, prev, digest))
+        else:
+            rows.append(
+                {
+                    "id": last_id,
+                    "at": inst[0],
+                    "actor": actor,
+                    "action": ev["action"],
+                    "table_name": ev["table_name"],
+                    "record_key": record_key,
+                    "class_uuid": cls[0],
+                    "changes": changes,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+        prev = digest
+    if sqlite:
         # The hot path of bulk writes: the values are already plain, so skip SQLAlchemy's
         # per-value type processing and store exactly what the column types would store.
-        connection.exec_driver_sql(
-            _SQLITE_INSERT,
-            [
-                (
-                    r["id"],
-                    r["at"].strftime("%Y-%m-%d %H:%M:%S.%f"),
-                    r["actor"],
-                    r["action"],
-                    r["table_name"],
-                    r["record_key"],
-                    None if r["class_uuid"] is None else r["class_uuid"].hex,
-                    r["changes"],
-                    r["prev_hash"],
-                    r["hash"],
-                )
-                for r in rows
-            ],
-        )
+        connection.exec_driver_sql(_SQLITE_INSERT, rows)
     else:
         connection.execute(_table.insert(), rows)
     return len(rows)
