@@ -518,7 +518,7 @@ class ClassDetailWindow(QMainWindow):
         self.add_session_button = QPushButton(self.tr("Add a session…"), page)
         self.add_session_button.clicked.connect(lambda: self.edit_session(None))
         self.edit_session_button = QPushButton(self.tr("Edit"), page)
-        self.edit_session_button.clicked.connect(lambda: self.edit_session(_selected_id(self.sessions)))
+        self.edit_session_button.clicked.connect(self.edit_selected_session)
         self.remove_session_button = QPushButton(self.tr("Remove"), page)
         self.remove_session_button.clicked.connect(self.remove_session)
         for w in (self.build_button, self.add_session_button, self.edit_session_button, self.remove_session_button):
@@ -541,7 +541,7 @@ class ClassDetailWindow(QMainWindow):
             page,
         )
         self.sessions.setObjectName("sessionsTable")
-        self.sessions.doubleClicked.connect(lambda _i: self.edit_session(_selected_id(self.sessions)))
+        self.sessions.doubleClicked.connect(lambda _i: self.edit_selected_session())
         layout.addWidget(self.sessions)
 
     def _build_trainees(self) -> None:
@@ -679,8 +679,16 @@ class ClassDetailWindow(QMainWindow):
     # -- loading
 
     def _changed(self, table: str) -> None:
-        if self.isVisible() or table == "":
+        if self.isVisible():
             self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self.reload()
+        super().showEvent(event)
 
     def reload(self) -> None:
         with self.ctx.register.session() as s:
@@ -933,9 +941,15 @@ class ClassDetailWindow(QMainWindow):
         TimetablePatternDialog(self.ctx, self.class_id, self).exec()
 
     def edit_session(self, session_id: int | None) -> None:
-        if session_id is None and self.sender() is self.edit_session_button:
-            return
+        """Edit a session, or add one when ``session_id`` is None."""
         SessionDialog(self.ctx, self.class_id, session_id, self).exec()
+
+    def edit_selected_session(self) -> None:
+        session_id = _selected_id(self.sessions)
+        if session_id is None:
+            messages.inform(self, self.tr("Edit"), self.tr("Select a session in the timetable first."))
+            return
+        self.edit_session(session_id)
 
     def remove_session(self) -> None:
         session_id = _selected_id(self.sessions)

@@ -170,9 +170,6 @@ class TraineesPage(RegisterPage):
     page_key = "trainees"
     tables = ("trainee", "enrollment")
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-
     def columns(self) -> Sequence[Column]:
         return ()
 
