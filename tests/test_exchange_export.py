@@ -381,3 +381,14 @@ def test_class_codes_that_are_not_ascii_give_distinct_ascii_folders(register: Re
     folders = {n.split("/")[3] for n in members(result.path) if "/documents/" in n}
     assert len(folders) == 2 and all(f.isascii() for f in folders)
     assert verify_batch(result.path).seq == 1
+
+
+def test_cli_key_is_shown_while_the_register_is_open_and_refused_without_one(
+    demo_register: Register, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["--data-dir", str(demo_register.data_dir), "batch", "key"]) == 0
+    shown = capsys.readouterr().out
+    assert signing.fingerprint(signing.load_or_create_key(demo_register.data_dir).public_key()) in shown
+    assert run(["--data-dir", str(tmp_path / "nothing"), "batch", "key"]) == 1
+    assert "没有找到登记册" in capsys.readouterr().err
+    assert not (tmp_path / "nothing" / "keys").exists()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from zunyi_trainer import paths
 from zunyi_trainer.cli.context import Context
 from zunyi_trainer.cli.progress import ProgressBar
-from zunyi_trainer.errors import RegisterLocked
+from zunyi_trainer.errors import NotFound, RegisterLocked
 from zunyi_trainer.i18n import text
 from zunyi_trainer.models import BatchKind, BatchState, ExportBatch, Institution
 from zunyi_trainer.timeutil import format_local
@@ -230,7 +230,13 @@ def cmd_verify(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_key(args: argparse.Namespace, ctx: Context) -> int:
     from zunyi_trainer.exchange import signing
 
-    ctx.register(create=False)  # the key belongs with a register
+    if not paths.register_path(ctx.data_dir).exists():  # the key belongs with a register
+        raise NotFound(
+            "在 {base} 中没有找到登记册，签名密钥只为登记册所在的数据目录生成。",
+            "No register in {base}; the signing key is made for the data dir of a register.",
+            base=str(ctx.data_dir),
+        )
+    # The register itself is not opened: the key can be shown while the desktop app is open.
     key = signing.load_or_create_key(ctx.data_dir).public_key()
     ctx.out(text("本校签名公钥指纹：", "The school's signing key fingerprint:"))
     ctx.out(signing.fingerprint(key))
