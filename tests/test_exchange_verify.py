@@ -4,6 +4,7 @@ refused with its own reason, before anything is extracted."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -333,3 +334,17 @@ def test_a_batch_whose_key_is_not_a_key_is_refused_by_the_signature_check(chain:
 
     error = _refused(tampered(chain.batches[0], tmp_path / "x.zip", garble_key), "signature")
     assert "公钥" in error.message()
+
+
+def test_a_table_the_header_lists_but_the_bag_lacks_is_refused_even_when_signed(chain: Chain, tmp_path: Path) -> None:
+    key = signing.load_or_create_key(chain.data_dir)
+
+    def drop_table(entries):
+        del entries[f"{chain.root}/data/records/venues.jsonl"]
+        header = json.loads(entries[f"{chain.root}/data/batch.json"])
+        del header["record_counts"]["venues"]
+        entries[f"{chain.root}/data/batch.json"] = json.dumps(header).encode()
+        return resign(entries, chain.root, key)
+
+    error = _refused(tampered(chain.batches[0], tmp_path / "x.zip", drop_table), "counts")
+    assert "venues" in error.message()

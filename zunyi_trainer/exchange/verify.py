@@ -413,6 +413,14 @@ def _check_header(
             seq=seq,
         )
     counts = header["record_counts"]
+    missing = sorted(set(header["tables"]) - set(stats))
+    if missing:
+        raise _refuse(
+            "counts",
+            "批次头列出的数据表 {t} 没有数据文件。",
+            "The header lists the table {t}, but the batch has no file for it.",
+            t=missing[0],
+        )
     for table in sorted(set(counts) | set(stats)):
         if table not in BY_NAME:
             raise _refuse("counts", "批次包含未知的数据表 {t}。", "The batch holds an unknown table {t}.", t=table)
