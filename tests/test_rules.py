@@ -496,12 +496,19 @@ def test_the_demo_welding_draft_is_blocked_for_its_three_planted_problems(demo_r
     assert {"class.over_capacity", "session.no_teacher", "class.mode_missing"} <= found
 
 
-def test_the_demo_chilli_draft_passes_the_opening_and_teacher_rules(demo_register) -> None:
-    """RH…010 is meant to pass. The demo samples trainees at random, so some of them sit in the
-    overlapping welding draft as well: that fund rule is left out here (see the report)."""
+def test_the_demo_chilli_draft_is_ready_to_submit(demo_register) -> None:
+    """RH…010 is the demo's draft that passes: nothing blocks it."""
     with demo_register.session() as s:
         found = check_class(s, _demo_class(s, "010"))
-    assert {f.code for f in found if f.blocks} <= {"trainee.overlapping_subsidy"}
+    assert not [f.code for f in found if f.blocks]
+
+
+def test_the_demo_has_no_trainee_in_two_overlapping_subsidised_classes(demo_register) -> None:
+    from zunyi_trainer.models import Institution
+
+    with demo_register.session() as s:
+        found = codes(check_school(s, s.scalars(sa.select(Institution)).one()))
+    assert "trainee.overlapping_subsidy" not in found
 
 
 def test_the_demo_school_check_finds_the_planted_warnings(demo_register) -> None:

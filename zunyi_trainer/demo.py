@@ -509,11 +509,13 @@ class DemoBuilder:
         status = plan.status
         if status is ClassStatus.DRAFT:
             return
-        c.submitted_at = local_instant(c.start_date - dt.timedelta(days=14), dt.time(10, 0))
+        # Paper goes to the county about two weeks ahead, the answer a week later: never in the future.
+        submitted = min(c.start_date - dt.timedelta(days=14), self.today - dt.timedelta(days=3))
+        c.submitted_at = local_instant(submitted, dt.time(10, 0))
         c.status = ClassStatus.SUBMITTED
         if status is ClassStatus.SUBMITTED:
             return
-        c.decided_on = c.start_date - dt.timedelta(days=7)
+        c.decided_on = min(c.start_date - dt.timedelta(days=7), self.today - dt.timedelta(days=1))
         c.approver = "仁怀市人力资源和社会保障局"
         if status is ClassStatus.REJECTED:
             c.status = ClassStatus.REJECTED
@@ -540,13 +542,17 @@ class DemoBuilder:
                 e.certificate_type = CertificateType.SPECIAL_ABILITY if c.level is Level.SPECIAL else CertificateType.SKILL_LEVEL
                 e.certificate_no = f"{c.end_date.year}52{rng.randrange(10**11, 10**12)}"
                 e.certificate_issued_on = exam + dt.timedelta(days=20)
-                e.subsidy_fen = c.subsidy_standard_fen if getattr(e, "_rate", 1.0) >= 0.8 else 0
             elif roll < 0.96:
                 e.result, e.score = EnrollmentResult.FAILED, rng.randrange(30, 59)
             else:
                 e.result = EnrollmentResult.ABSENT
-        store = self.reg.attachments_dir
         s.flush()
+        # The subsidy each trainee earned, by the same rule the school is checked against.
+        from zunyi_trainer.settings import load_settings
+        from zunyi_trainer.subsidy import apply_subsidy
+
+        apply_subsidy(s, c, load_settings(s))
+        store = self.reg.attachments_dir
         for k, caption in enumerate(("开班仪式合影", "实操课现场")):
             attachments.add_attachment(
                 s,
@@ -567,7 +573,6 @@ class DemoBuilder:
         weak = set(rng.sample(range(len(c.enrollments)), k=min(2, len(c.enrollments))))  # below the threshold
         held = [sess for sess in c.sessions if sess.date < self.today]
         for idx, e in enumerate(c.enrollments):
-            attended = 0
             for sess in held:
                 r = rng.random()
                 if idx in weak:
@@ -585,7 +590,6 @@ class DemoBuilder:
                     status = AttendanceStatus.ABSENT
                 sign_in = sign_out = None
                 if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EARLY_LEAVE):
-                    attended += 1
                     delay = rng.randrange(12, 40) if status is AttendanceStatus.LATE else rng.randrange(-15, 4)
                     sign_in = local_instant(sess.date, sess.start_time) + dt.timedelta(minutes=delay, seconds=rng.randrange(60))
                     early = rng.randrange(25, 70) if status is AttendanceStatus.EARLY_LEAVE else -rng.randrange(0, 12)
@@ -602,7 +606,6 @@ class DemoBuilder:
                         leave_reason="家中有事" if status is AttendanceStatus.LEAVE else "",
                     )
                 )
-            e._rate = attended / len(held) if held else 1.0  # type: ignore[attr-defined]
 
 
 def fill_demo(
