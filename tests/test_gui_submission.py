@@ -27,6 +27,7 @@ def test_a_batch_is_exported_and_the_county_return_filed(qtbot, ctx, register, d
     (batch_file,) = (tmp_path / "usb").glob("*.zip")
     assert batch_file.name in dialogs.infos[0] and "第 1 批" in dialogs.infos[0]
     assert page.batches.rowCount() == 1 and page.batches.item(0, 5).text() == "已导出"
+    assert "培训班 1" in page.batches.item(0, 6).text() and "学员 2" in page.batches.item(0, 6).text()
     with register.session() as s:
         batch = s.scalars(sa.select(ExportBatch)).one()
     county_return = tmp_path / "return.json"

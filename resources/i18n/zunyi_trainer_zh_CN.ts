@@ -1732,6 +1732,50 @@ The offline register of a private vocational training school.</source>
         <translation>%1 批尚待县局确认；%2 个培训班等待批复。</translation>
     </message>
     <message>
+        <source>Classes</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source>Trainees</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <source>Enrolments</source>
+        <translation>报名</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>课次</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>考勤</translation>
+    </message>
+    <message>
+        <source>Teachers</source>
+        <translation>师资</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Venues</source>
+        <translation>场地</translation>
+    </message>
+    <message>
+        <source>Equipment</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Equipment spend</source>
+        <translation>设备投入</translation>
+    </message>
+    <message>
+        <source> (deleted %1)</source>
+        <translation>（删除 %1）</translation>
+    </message>
+    <message>
         <source>Where to save the batch (a USB stick)</source>
         <translation>批次保存位置（U 盘）</translation>
     </message>

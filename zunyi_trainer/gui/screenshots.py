@@ -6,7 +6,9 @@ forms, drawn offscreen from a register (normally the demo school).
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -33,8 +35,16 @@ def render_all(data_dir: Path, out_dir: Path, language: str = "zh") -> list[Path
     install_font(app)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    register = open_register(data_dir)
+    # Work on a copy: the pictures show a backup and an exported batch, which the source lacks.
+    work = Path(tempfile.gettempdir()) / "zunyi-trainer-demo"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(data_dir, work, ignore=shutil.ignore_patterns("*.lock", "logs", "*-gui.ini"))
+    register = open_register(work)
     try:
+        from zunyi_trainer.exchange.export import export_batch
+
+        register.backup("manual")
+        export_batch(register, work / "usb", documents=False)
         settings = QSettings(str(out_dir / ".screenshot-settings.ini"), QSettings.Format.IniFormat)  # not the user's
         settings.clear()
         ctx = AppContext(register, runner=TaskRunner(pool=SynchronousPool()), settings=settings)

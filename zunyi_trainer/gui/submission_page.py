@@ -84,7 +84,7 @@ class SubmissionPage(QWidget):
                         b.filename,
                         f"{b.size / 1024:.0f} KB",
                         b.state.label,
-                        ", ".join(f"{k} {v}" for k, v in json.loads(b.record_counts or "{}").items()),
+                        self.describe_counts(b.record_counts),
                     ]
                     for b in batches
                 ],
@@ -121,6 +121,29 @@ class SubmissionPage(QWidget):
             .replace("%1", str(pending))
             .replace("%2", str(len(waiting)))
         )
+
+    def describe_counts(self, record_counts: str) -> str:
+        """``{"trainees": {"records": 288, "deleted": 0}, …}`` as 学员 288、培训班 11 …"""
+        names = {
+            "classes": self.tr("Classes"),
+            "trainees": self.tr("Trainees"),
+            "enrolments": self.tr("Enrolments"),
+            "sessions": self.tr("Sessions"),
+            "attendance": self.tr("Attendance"),
+            "teachers": self.tr("Teachers"),
+            "attachments": self.tr("Attachments"),
+            "venues": self.tr("Venues"),
+            "equipment": self.tr("Equipment"),
+            "spend": self.tr("Equipment spend"),
+        }
+        parts = []
+        for key, value in json.loads(record_counts or "{}").items():
+            if key not in names:
+                continue
+            records = value.get("records", 0) if isinstance(value, dict) else value
+            deleted = value.get("deleted", 0) if isinstance(value, dict) else 0
+            parts.append(f"{names[key]} {records}" + (self.tr(" (deleted %1)").replace("%1", str(deleted)) if deleted else ""))
+        return "、".join(parts)
 
     def export_batch(self, folder: str | Path | None = None) -> None:
         """Export the next batch for the county to a folder (a USB stick), off the UI thread."""
