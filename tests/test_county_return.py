@@ -172,3 +172,27 @@ def test_no_return_file_for_a_school_the_county_does_not_hold(county, tmp_path: 
     with pytest.raises(NotFound, match="没有学校"):
         write_return(county, make_uscc(42), tmp_path / "r.json")
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_decision_travels_once_unless_sent_again(school, county, tmp_path: Path) -> None:
+    first_code = _submitted(school)
+    second_code = _submitted(school)
+    register_school(county, school)
+    assert ingest_batch(county, school.export().path).status == ACCEPTED
+    enter_decision(county, school.uscc, first_code, "approved", approval_no="遵人社培〔2026〕003号", approver="县人社局")
+    write_return(county, school.uscc, tmp_path / "r1.json")
+    # A second decision before the school's next batch: the new file must not decide the first class again,
+    # or the school, having filed the first file, would refuse the whole second one.
+    enter_decision(county, school.uscc, second_code, "rejected", approver="县人社局", reason="场地不足")
+    write_return(county, school.uscc, tmp_path / "r2.json")
+    assert [d["class_code"] for d in json.loads((tmp_path / "r2.json").read_text("utf-8"))["decisions"]] == [second_code]
+    assert import_return(school.register, tmp_path / "r1.json").decisions == [(first_code, "approved")]
+    assert import_return(school.register, tmp_path / "r2.json").decisions == [(second_code, "rejected")]
+    # A lost file: --resend puts in again what the school's batches still show undecided.
+    write_return(county, school.uscc, tmp_path / "r3.json", resend=True)
+    resent = json.loads((tmp_path / "r3.json").read_text("utf-8"))["decisions"]
+    assert sorted(d["class_code"] for d in resent) == sorted([first_code, second_code])
+    # Once the school's next batch shows both decided, nothing is pending any more.
+    assert ingest_batch(county, school.export().path).status == ACCEPTED
+    write_return(county, school.uscc, tmp_path / "r4.json", resend=True)
+    assert json.loads((tmp_path / "r4.json").read_text("utf-8"))["decisions"] == []

@@ -67,6 +67,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ret.add_argument("uscc", metavar="USCC")
     ret.add_argument("-o", "--output", metavar="FILE.json", required=True)
     ret.add_argument("--issuer", default="", help=text("发文单位", "issuing office"))
+    ret.add_argument(
+        "--resend",
+        action="store_true",
+        help=text("回执丢失时：把已发出、学校仍未登记的批复再放进去", "a lost return file: put decisions already sent in again"),
+    )
     ret.set_defaults(handler=cmd_return)
 
     rep = csub.add_parser("report", help=text("年度县域统计报告", "the county's yearly report"))
@@ -266,7 +271,7 @@ def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_return(args: argparse.Namespace, ctx: Context) -> int:
     from zunyi_trainer.county.decisions import write_return
 
-    written = write_return(_county(ctx), args.uscc, Path(args.output), issuer=args.issuer)
+    written = write_return(_county(ctx), args.uscc, Path(args.output), issuer=args.issuer, resend=args.resend)
     ctx.out(
         text(
             "回执已写入 {p}：{n} 项批复，确认 {a} 个批次。",

@@ -6,11 +6,15 @@ A decision is entered against the class as the county holds it from the school's
 class row mirrors the school's register and the school's next batch overwrites it.
 
 The return file (``county return USCC -o FILE``) is the exchange's ``zunyi-trainer/county-return``
-version 1 (docs/exchange.md): the decisions on the school's classes that are still awaiting one
-as of its latest batch — each for the submission it decided, so an old rejection never answers
-a later resubmission — and an acknowledgement of every batch received from the school. Once the
-school has filed the return and its next batch shows the classes decided, they drop out of later
-return files, so the school's ``county-return import`` never meets a class it already decided.
+version 1 (docs/exchange.md): the decisions not yet sent on the school's classes that are still
+awaiting one as of its latest batch — each for the submission it decided, so an old rejection
+never answers a later resubmission — and an acknowledgement of every batch received from the
+school.
+
+A decision travels once. The school's ``county-return import`` refuses a whole file that decides
+a class it already decided, so a second return file written before the school's next batch
+arrives must not carry the same decision again; once that batch shows the class decided, it
+drops out anyway. When a return file was lost, ``resend`` puts every pending decision in again.
 """
 
 from __future__ import annotations
@@ -183,8 +187,9 @@ def _same_submission(submitted_at: dt.datetime | None) -> Any:
     return col.is_(None) if submitted_at is None else col == submitted_at
 
 
-def pending_decisions(session: Session, uscc: str) -> list[Decision]:
-    """Decisions on the school's classes that are, as of its latest batch, still awaiting them."""
+def pending_decisions(session: Session, uscc: str, *, include_sent: bool = False) -> list[Decision]:
+    """Decisions on the school's classes that are, as of its latest batch, still awaiting them
+    (only those not yet sent in a return file, unless ``include_sent``)."""
     rows = session.execute(
         sa.select(county_decision, TrainingClass.status, TrainingClass.submitted_at.label("class_submitted_at"))
         .join(TrainingClass, TrainingClass.uuid == county_decision.c.class_uuid)
@@ -195,13 +200,17 @@ def pending_decisions(session: Session, uscc: str) -> list[Decision]:
     for r in rows:
         if r.status != ClassStatus.SUBMITTED or r.submitted_at != r.class_submitted_at:
             continue
+        if r.returned_at is not None and not include_sent:
+            continue
         out.append(
             Decision(r.uscc, str(r.class_uuid), r.class_code, r.decision, r.approval_no, r.decided_on, r.approver, r.reason)
         )
     return out
 
 
-def build_return(session: Session, uscc: str, *, issued_at: dt.datetime | None = None, issuer: str = "") -> dict[str, Any]:
+def build_return(
+    session: Session, uscc: str, *, issued_at: dt.datetime | None = None, issuer: str = "", resend: bool = False
+) -> dict[str, Any]:
     """The return file for school ``uscc`` as a JSON-able dict (checked against its schema)."""
     issued = (issued_at or now_utc()).astimezone(LOCAL_TZ).replace(microsecond=0)
     doc: dict[str, Any] = {
@@ -213,7 +222,7 @@ def build_return(session: Session, uscc: str, *, issued_at: dt.datetime | None =
     if issuer.strip():
         doc["issuer"] = issuer.strip()[:128]
     decisions = []
-    for d in pending_decisions(session, uscc):
+    for d in pending_decisions(session, uscc, include_sent=resend):
         item = {
             "class_code": d.class_code,
             "decision": d.decision,
@@ -250,8 +259,9 @@ class ReturnWritten:
     acknowledged: int
 
 
-def write_return(register: Register, uscc: str, target: Path | str, *, issuer: str = "") -> ReturnWritten:
-    """Write the return file for ``uscc`` to ``target`` (whole, or not at all)."""
+def write_return(register: Register, uscc: str, target: Path | str, *, issuer: str = "", resend: bool = False) -> ReturnWritten:
+    """Write the return file for ``uscc`` to ``target`` (whole, or not at all); the decisions in
+    it are marked sent in the same transaction."""
     code = parse_uscc(uscc)
     ensure_tables(register.engine)
     target = Path(target).expanduser()
@@ -264,7 +274,8 @@ def write_return(register: Register, uscc: str, target: Path | str, *, issuer: s
                 code="county.unknown_school",
                 uscc=code,
             )
-        doc = build_return(s, code, issuer=issuer)
+        doc = build_return(s, code, issuer=issuer, resend=resend)
+        sent = [uuid.UUID(d.class_uuid) for d in pending_decisions(s, code, include_sent=resend)]
         data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -286,6 +297,13 @@ def write_return(register: Register, uscc: str, target: Path | str, *, issuer: s
                 p=str(target),
                 why=exc.strerror or type(exc).__name__,
             ) from exc
+        if sent:
+            s.execute(
+                county_decision.update()
+                .where(county_decision.c.uscc == code, county_decision.c.class_uuid.in_(sent))
+                .where(county_decision.c.returned_at.is_(None))
+                .values(returned_at=now_utc())
+            )
         audit_event(
             s,
             "county.return_written",
@@ -295,6 +313,7 @@ def write_return(register: Register, uscc: str, target: Path | str, *, issuer: s
                 "file": target.name,
                 "decisions": [[d["class_code"], d["decision"]] for d in doc["decisions"]],
                 "acknowledged": [b["seq"] for b in doc["acknowledged_batches"]],
+                "resend": resend,
             },
         )
     return ReturnWritten(target, len(doc["decisions"]), len(doc["acknowledged_batches"]))

@@ -81,6 +81,8 @@ county_decision = sa.Table(
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
     sa.Column("entered_at", UTCDateTime(), nullable=False),
     sa.Column("entered_by", sa.String(64), nullable=False, server_default=""),
+    # When it first went out in a return file (a decision travels once unless sent again on purpose).
+    sa.Column("returned_at", UTCDateTime(), nullable=True),
 )
 
 
