@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import itertools
 import posixpath
 import re
 import struct
@@ -49,6 +50,7 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relati
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+_LETTERS = re.compile(r"[A-Z]{1,3}")
 # Built-in number formats that show a date or a time (ECMA-376 18.8.30).
 _BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57})
 _BUILTIN_TIME_ONLY = frozenset({18, 19, 20, 21, 45, 46, 47})
@@ -373,7 +375,7 @@ class _Package:
                 raise _damaged(self.path, f"{name}: {exc}") from None
 
     def parse_large(self, name: str, events: tuple[str, ...] = ("end",)):
-        """Stream the elements of a large part (a sheet, the shared strings) with the C parser.
+        """Stream batches of the elements of a large part (a sheet, the shared strings) with the C parser.
 
         defusedxml hooks the pure-Python parser, which takes two thirds of the time of reading a
         sheet. The guard here is the one that matters: every entity attack (billion laughs,
@@ -387,13 +389,14 @@ class _Package:
                 head = stream.read(_PROLOG_BYTES)
                 if not _prolog_is_plain(head):
                     raise self._attack()
+                # Events are handed over a chunk at a time: one generator step per 64 KB, not per element.
                 parser.feed(head)
-                yield from parser.read_events()
+                yield list(parser.read_events())  # read_events raises parse errors: inside the try
                 while chunk := stream.read(1 << 16):
                     parser.feed(chunk)
-                    yield from parser.read_events()
+                    yield list(parser.read_events())
                 parser.close()
-                yield from parser.read_events()
+                yield list(parser.read_events())
             except (ParseError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 raise _damaged(self.path, f"{name}: {exc}") from None
 
@@ -530,7 +533,7 @@ def _shared_strings(pkg: _Package, base_dir: str, rels: dict[str, str]) -> list[
     if part not in pkg.names:
         return []
     strings: list[str] = []
-    for _, el in pkg.parse_large(part):
+    for _, el in itertools.chain.from_iterable(pkg.parse_large(part)):
         if _local(el.tag) != "si":
             continue
         parts = []
@@ -620,92 +623,97 @@ def _read_sheet(
     rows = sheet.rows
     n_shared = len(shared)
     last_row = 0
-    for _, el in pkg.parse_large(part):
-        tag = el.tag
-        if tag == row_tag:
-            ref = el.get("r")
-            number = int(ref) if ref and ref.isdigit() else last_row + 1
-            last_row = number
-            values: list[Any] = []
-            col = -1
-            for c in el:
-                if c.tag != cell_tag:
-                    continue
-                cref = c.get("r")
-                if cref:
-                    m = _CELL_REF.match(cref)
-                    col = column_index(m.group(1)) if m else col + 1
-                else:
-                    col += 1
-                kind = c.get("t")
-                if kind == "inlineStr":
-                    box = c.find(is_tag)
-                    if box is None:
+    letters_index: dict[str, int] = {}
+    for batch in pkg.parse_large(part):
+        for _, el in batch:
+            tag = el.tag
+            if tag == row_tag:
+                ref = el.get("r")
+                number = int(ref) if ref and ref.isdigit() else last_row + 1
+                last_row = number
+                values: list[Any] = []
+                col = -1
+                for c in el:
+                    if c.tag != cell_tag:
                         continue
-                    value: Any = "".join(
-                        (x.text or "") if x.tag == t_tag else "".join(t.text or "" for t in x.iter(t_tag))
-                        for x in box
-                        if x.tag in (t_tag, r_tag)
-                    )
-                else:
-                    v = c.find(v_tag)
-                    if v is None or v.text is None:
-                        continue
-                    raw = v.text
-                    if kind == "s":
-                        try:
-                            index = int(raw)
-                        except ValueError:
+                    cref = c.get("r")
+                    if cref:
+                        letters = cref.rstrip("0123456789")
+                        index = letters_index.get(letters)
+                        if index is None:
+                            index = letters_index[letters] = column_index(letters) if _LETTERS.fullmatch(letters) else -1
+                        col = index if index >= 0 else col + 1
+                    else:
+                        col += 1
+                    kind = c.get("t")
+                    if kind == "inlineStr":
+                        box = c.find(is_tag)
+                        if box is None:
                             continue
-                        value = shared[index] if 0 <= index < n_shared else ""
-                    elif kind is None or kind == "n":
-                        try:
-                            value = _number(raw)
-                        except ValueError:
-                            value = raw
-                        else:
-                            style = c.get("s")
-                            if style is not None and (date_styles or time_styles):
-                                s_index = int(style) if style.isdigit() else -1
-                                if s_index in date_styles:
-                                    value = _as_datetime(value, epoch, time_only=False)
-                                elif s_index in time_styles:
-                                    value = _as_datetime(value, epoch, time_only=True)
-                    elif kind == "b":
-                        value = raw.strip() in ("1", "true")
-                    elif kind == "e":
-                        value = raw  # #N/A, #VALUE!: kept as text, the caller reports it
-                    else:  # "str" (a formula's text result), "d" (ISO date)
-                        if kind == "d":
+                        value: Any = "".join(
+                            (x.text or "") if x.tag == t_tag else "".join(t.text or "" for t in x.iter(t_tag))
+                            for x in box
+                            if x.tag in (t_tag, r_tag)
+                        )
+                    else:
+                        v = c.find(v_tag)
+                        if v is None or v.text is None:
+                            continue
+                        raw = v.text
+                        if kind == "s":
                             try:
-                                value = dt.datetime.fromisoformat(raw)
+                                index = int(raw)
+                            except ValueError:
+                                continue
+                            value = shared[index] if 0 <= index < n_shared else ""
+                        elif kind is None or kind == "n":
+                            try:
+                                value = _number(raw)
                             except ValueError:
                                 value = raw
-                        else:
-                            value = raw
-                if value == "":
-                    continue
-                if col >= max_columns:
-                    raise _too_many_columns(pkg.path, max_columns)
-                if col >= len(values):
-                    values.extend([None] * (col + 1 - len(values)))
-                values[col] = value
-            el.clear()
-            if values:
-                rows.append((number, values))
-                if len(rows) > max_rows:
-                    raise _too_many_rows(pkg.path, max_rows)
-        elif tag == col_tag:
-            if el.get("hidden", "0").lower() in ("1", "true"):
-                try:
-                    lo, hi = int(el.get("min", "0")), int(el.get("max", "0"))
-                except ValueError:
-                    continue
-                sheet.hidden_columns.update(range(max(lo, 1) - 1, min(hi, max_columns)))
-        elif tag == merge_tag:
-            bounds = _range_bounds(el.get("ref", ""))
-            if bounds:
-                sheet.merged.append(bounds)
+                            else:
+                                style = c.get("s")
+                                if style is not None and (date_styles or time_styles):
+                                    s_index = int(style) if style.isdigit() else -1
+                                    if s_index in date_styles:
+                                        value = _as_datetime(value, epoch, time_only=False)
+                                    elif s_index in time_styles:
+                                        value = _as_datetime(value, epoch, time_only=True)
+                        elif kind == "b":
+                            value = raw.strip() in ("1", "true")
+                        elif kind == "e":
+                            value = raw  # #N/A, #VALUE!: kept as text, the caller reports it
+                        else:  # "str" (a formula's text result), "d" (ISO date)
+                            if kind == "d":
+                                try:
+                                    value = dt.datetime.fromisoformat(raw)
+                                except ValueError:
+                                    value = raw
+                            else:
+                                value = raw
+                    if value == "":
+                        continue
+                    if col >= max_columns:
+                        raise _too_many_columns(pkg.path, max_columns)
+                    if col >= len(values):
+                        values.extend([None] * (col + 1 - len(values)))
+                    values[col] = value
+                el.clear()
+                if values:
+                    rows.append((number, values))
+                    if len(rows) > max_rows:
+                        raise _too_many_rows(pkg.path, max_rows)
+            elif tag == col_tag:
+                if el.get("hidden", "0").lower() in ("1", "true"):
+                    try:
+                        lo, hi = int(el.get("min", "0")), int(el.get("max", "0"))
+                    except ValueError:
+                        continue
+                    sheet.hidden_columns.update(range(max(lo, 1) - 1, min(hi, max_columns)))
+            elif tag == merge_tag:
+                bounds = _range_bounds(el.get("ref", ""))
+                if bounds:
+                    sheet.merged.append(bounds)
     _fill_merged(sheet)
     return sheet
 
