@@ -79,7 +79,9 @@ def test_submit_with_a_blocking_finding_shows_the_reasons_and_changes_nothing(de
     window = detail(class_id)
     assert "class.mode_missing" in [window.checks.item(r, 2).text() for r in range(window.checks.rowCount())]
     assert window.tabs.tabText(6).startswith("检查 (")
-    window.action_buttons["submit"].click()
+    button = window.action_buttons["submit"]
+    assert not button.isEnabled() and "培训方式" in button.toolTip()  # the core's reason, before any click
+    window.run_action("submit")  # even when asked directly, the core refuses
     (error,) = dialogs.errors
     assert isinstance(error, TransitionRefused) and "培训方式" in error.message()
     assert status_of(register, class_id) is ClassStatus.DRAFT
@@ -100,11 +102,14 @@ def test_a_class_goes_through_submit_decision_and_start(qtbot, ctx, detail, regi
     decision.ui.approval_no.setText("湄人社培〔2026〕12号")
     assert decision.save()
     assert status_of(register, class_id) is ClassStatus.APPROVED
-    assert enabled_actions(window) == {"start"}
 
+    assert enabled_actions(window) == set()  # approved, but it starts in 30 days
+    assert "开班" in window.action_buttons["start"].toolTip()
     with register.transaction() as s:  # the class starts today
         c = s.get(TrainingClass, class_id)
         c.start_date = today_local()
+    ctx.changed("training_class")
+    assert enabled_actions(window) == {"start"}
     window.action_buttons["start"].click()
     assert dialogs.errors == [], dialogs.error_texts
     assert status_of(register, class_id) is ClassStatus.IN_PROGRESS
@@ -235,3 +240,36 @@ def test_results_are_recorded_for_a_trainee(qtbot, ctx, detail, register):
     dialog.ui.certificate_type.setCurrentIndex(dialog.ui.certificate_type.findData(CertificateType.TRAINING))
     assert dialog.save()
     assert window.results.item(0, 1).text() == "合格" and window.results.item(0, 5).text() == "Z-2026-0001"
+
+
+def test_sessions_are_added_edited_and_removed_from_the_timetable_tab(qtbot, ctx, detail, register, dialogs):
+    import datetime as dt_
+
+    from PySide6.QtCore import QTime
+
+    from zunyi_trainer.gui.class_detail import SessionDialog
+
+    class_id = ready_class(register)
+    window = detail(class_id)
+    before = window.sessions.rowCount()
+    dialog = SessionDialog(ctx, class_id, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.ui.topic.setText("茶叶冲泡实操")
+    dialog.ui.start_time.setTime(QTime(19, 0))
+    dialog.ui.end_time.setTime(QTime(18, 0))
+    assert not dialog.save()  # ends before it starts: the core's message, next to the end time
+    assert dialog.ui.err_end_time.text()
+    dialog.ui.end_time.setTime(QTime(21, 15))
+    dialog.ui.periods.setValue(3)
+    assert dialog.save()
+    assert window.sessions.rowCount() == before + 1
+    with register.session() as s:
+        added = s.scalars(sa.select(ClassSession).where(ClassSession.topic == "茶叶冲泡实操")).one()
+        assert (added.start_time, added.end_time, added.periods) == (dt_.time(19, 0), dt_.time(21, 15), 3)
+    row = next(r for r in range(window.sessions.rowCount()) if window.sessions.item(r, 4).text() == "茶叶冲泡实操")
+    window.sessions.selectRow(row)
+    dialogs.answers = [True]
+    window.remove_session()
+    assert window.sessions.rowCount() == before
+    with register.session() as s:
+        assert s.get(ClassSession, added.id) is None

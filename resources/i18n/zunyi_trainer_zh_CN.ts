@@ -695,6 +695,10 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>共 %1 条检查结果，其中 %2 条会阻止下一步。</translation>
     </message>
     <message>
+        <source>Not possible while the class is %1.</source>
+        <translation>培训班处于“%1”状态，不能进行此操作。</translation>
+    </message>
+    <message>
         <source>Select a session in the timetable first.</source>
         <translation>请先在课程表中选择一个课次。</translation>
     </message>

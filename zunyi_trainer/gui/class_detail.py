@@ -714,8 +714,10 @@ class ClassDetailWindow(QMainWindow):
             self._load_attachments(s, c)
             self._load_checks(s, c)
             status = c.status
-        for key, button in self.action_buttons.items():
-            button.setEnabled(status in ACTIONS_BY_STATUS[key])
+        for key, refusal in self.action_refusals(status).items():
+            button = self.action_buttons[key]
+            button.setEnabled(refusal is None)
+            button.setToolTip(refusal or "")
         open_for_changes = status not in (ClassStatus.COMPLETED, ClassStatus.ARCHIVED)
         for w in (self.build_button, self.add_session_button, self.edit_session_button, self.remove_session_button):
             w.setEnabled(open_for_changes)
@@ -931,6 +933,42 @@ class ClassDetailWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.count() - 1, self.tr("Checks") + (f" ({blocking})" if blocking else ""))
 
     # -- actions
+
+    def action_refusals(self, status: ClassStatus) -> dict[str, str | None]:
+        """For each lifecycle action, ``None`` when it may be taken now, or why not.
+
+        The actions that take no input from the user are tried in a transaction that is rolled
+        back, so the buttons follow the core's own rules (blocking findings, dates, pending
+        results) without repeating them here.
+        """
+        from zunyi_trainer import lifecycle
+
+        trials = {
+            "submit": lifecycle.submit,
+            "start": lifecycle.start,
+            "complete": lifecycle.complete,
+            "archive": lifecycle.archive,
+        }
+        refusals: dict[str, str | None] = {}
+        for key, allowed in ACTIONS_BY_STATUS.items():
+            if status not in allowed:
+                refusals[key] = self.tr("Not possible while the class is %1.").replace("%1", status.label)
+                continue
+            refusals[key] = None
+            if key not in trials:
+                continue
+            session = self.ctx.register.session()
+            try:
+                session.begin()
+                trials[key](session, session.get(TrainingClass, self.class_id))
+            except ZunyiError as exc:
+                refusals[key] = exc.message()
+            except Exception:
+                log.exception("could not try %s", key)
+            finally:
+                session.rollback()
+                session.close()
+        return refusals
 
     def edit_class(self) -> None:
         from zunyi_trainer.gui.record_dialogs import ClassDialog
