@@ -97,6 +97,12 @@ def test_export_then_import_changes_nothing(register, klass, tmp_path):
     assert report.imported == 0 and report.extra["unchanged"] == 3
     ws = openpyxl.load_workbook(again).active
     assert ws.cell(row=FIRST_ROW + 1, column=FIRST_SESSION_COL).value == "假（事假）"
+    headers = [c.value for c in ws[2]]
+    attended, counted, rate = (
+        ws.cell(row=FIRST_ROW, column=headers.index(h) + 1).value for h in ("出勤课时", "应出勤课时", "出勤率")
+    )
+    assert (attended, counted, rate) == (4, 16, 0.25)  # the first trainee: one 4-period session of four
+    assert ws.cell(row=FIRST_ROW, column=headers.index("出勤率") + 1).number_format == "0.0%"
 
 
 def test_changing_a_recorded_mark_needs_a_correction_reason(register, klass, tmp_path):
