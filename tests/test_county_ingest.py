@@ -166,7 +166,7 @@ def test_an_incremental_batch_cannot_start_a_schools_chain(schools, county) -> N
     second = school.export().path
     result = ingest_batch(county, second)
     assert result.status == REFUSED and result.code == "batch.gap"
-    assert "全量批次" in result.message
+    assert "缺少批次 1：" in result.message and "全量批次" in result.message
     assert table_counts(county)["institution"] == 0
 
 

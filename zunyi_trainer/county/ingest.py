@@ -544,14 +544,14 @@ def _first_batch_rule(report: VerifyReport, known: dict[int, str]) -> None:
     if known or report.seq == 1 or report.kind == "full":
         return
     raise BatchRefused(
-        "缺少批次 1–{before}：县局还没有收到学校 {uscc} 的任何批次，这个是增量批次 {seq}。请先提交更早的批次，"
+        "缺少批次 {missing}：县局还没有收到学校 {uscc} 的任何批次，这个是增量批次 {seq}。请先提交更早的批次，"
         "或让学校导出一个全量批次（batch export --full）。",
-        "Batches 1–{before} are missing: the county has nothing from school {uscc} yet and this is incremental "
+        "Batch {missing} is missing: the county has nothing from school {uscc} yet and this is incremental "
         "batch {seq}. Deliver the earlier batches first, or have the school export a full batch (batch export --full).",
         code="batch.gap",
         uscc=report.uscc,
         seq=report.seq,
-        before=report.seq - 1,
+        missing="1" if report.seq == 2 else f"1–{report.seq - 1}",
     )
 
 
