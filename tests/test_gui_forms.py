@@ -314,3 +314,20 @@ def test_institution_profile_refuses_a_bad_credit_code_and_saves_a_good_one(qtbo
     with register.session() as s:
         inst = s.scalars(sa.select(Institution)).one()
         assert (inst.name, inst.uscc, len(inst.trades)) == ("凤冈县测试培训学校", factories.VALID_USCC, 1)
+
+
+def test_qualification_kind_trade_and_level_are_chosen_from_lists(qtbot, ctx, school):
+    dialog = TeacherDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.ui.tabs.setCurrentIndex(1)
+    qtbot.mouseClick(dialog.ui.qualificationsAdd, Qt.MouseButton.LeftButton)
+    table = dialog.ui.qualificationsTable
+    table.editItem(table.item(0, 2))
+    from PySide6.QtWidgets import QComboBox
+
+    editor = table.findChild(QComboBox)
+    assert editor is not None and editor.findText("茶艺师") >= 0
+    editor.setCurrentIndex(editor.findText("茶艺师"))
+    table.commitData(editor)
+    assert table.item(0, 2).text() == "茶艺师"

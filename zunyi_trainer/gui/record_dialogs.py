@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QCompleter, QFileDialog, QListWidgetItem, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QFileDialog, QListWidgetItem, QStyledItemDelegate, QTableWidgetItem, QWidget
 
 from zunyi_trainer import idcard
 from zunyi_trainer.errors import ValidationError
@@ -274,6 +274,25 @@ class TraineeDialog(FormDialog):
 # --- teacher ----------------------------------------------------------------------------------
 
 
+class ChoiceDelegate(QStyledItemDelegate):
+    """A table column edited by choosing from a list (certificate kinds, trades, levels)."""
+
+    def __init__(self, choices: list[str], parent=None, *, optional: bool = False) -> None:
+        super().__init__(parent)
+        self.choices = ([""] if optional else []) + choices
+
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        combo.addItems(self.choices)
+        return combo
+
+    def setEditorData(self, editor, index) -> None:
+        editor.setCurrentIndex(max(0, editor.findText(index.data() or "")))
+
+    def setModelData(self, editor, model, index) -> None:
+        model.setData(index, editor.currentText())
+
+
 def _parse_day(raw: str, what_zh: str, what_en: str, row: int, field: str) -> dt.date | None:
     raw = raw.strip()
     if not raw:
@@ -308,6 +327,11 @@ class TeacherDialog(FormDialog):
             table.verticalHeader().setVisible(False)
         with ctx.register.session() as s:
             self._trade_names = {t.name: t.id for t in s.scalars(sa.select(Trade).order_by(Trade.code))}
+        table = self.ui.qualificationsTable
+        table.setItemDelegateForColumn(0, ChoiceDelegate([k.label for k in QualificationKind], table))
+        table.setItemDelegateForColumn(2, ChoiceDelegate(list(self._trade_names), table, optional=True))
+        table.setItemDelegateForColumn(3, ChoiceDelegate([lv.label for lv in Level], table, optional=True))
+        with ctx.register.session() as s:
             if record_id is not None:
                 t = s.get(Teacher, record_id)
                 self.set_values({f: getattr(t, f) for f in self.fields})
