@@ -30,7 +30,9 @@ def _group(sub: argparse._SubParsersAction, name: str, help_text: str, dest: str
 
 
 def _import_options(p: argparse.ArgumentParser, *, corrections: bool = False) -> None:
-    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "file", metavar="FILE", help=text("Excel 工作簿（.xlsx）或 CSV 文件", "an Excel workbook (.xlsx) or a CSV file")
+    )
     p.add_argument("--class", dest="class_ref", required=True, metavar="CLASS", help=text("班级编号", "class code"))
     p.add_argument("--dry-run", action="store_true", help=text("只检查并报告，不写入", "check and report, write nothing"))
     p.add_argument(
