@@ -200,6 +200,7 @@ class _BagZip:
         zi = zipfile.ZipInfo(f"{self.root}/{rel}", date_time=self.stamp)
         zi.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         zi.external_attr = 0o644 << 16
+        zi.create_system = 3  # the same bytes on Windows as on Linux (ZipInfo would say 0 there)
         return zi
 
     def open(self, rel: str, compress: bool = True) -> IO[bytes]:

@@ -163,6 +163,8 @@ class WorkbookWriter:
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 3  # the same bytes whatever the platform
+        info.external_attr = 0o644 << 16
         return info
 
     def _new_sheet(self, title: str) -> IO[bytes]:
