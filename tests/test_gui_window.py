@@ -108,9 +108,14 @@ def test_hidden_columns_are_remembered_and_left_out_of_search(qtbot, window, dem
     page.flush_search()
     names_with_tea = [n for n in visible_texts(page.view, 1) if "茶艺师" in n]
     assert page.proxy.rowCount() == len(names_with_tea)  # found by the name column only
+    demo_ctx.settings.sync()
+    from PySide6.QtCore import QSettings
+
+    demo_ctx.settings = QSettings(demo_ctx.settings.fileName(), QSettings.Format.IniFormat)  # as at the next start
     again = MainWindow(demo_ctx)
     qtbot.addWidget(again)
     assert again.pages["classes"].view.isColumnHidden(column)
+    assert again.pages["classes"].view.isColumnHidden(page.model.column_index("year"))  # hidden by default
 
 
 def test_exporting_the_current_view_writes_what_is_shown(qtbot, window, tmp_path):

@@ -4,6 +4,7 @@ choice, double-click to open, new / delete, and export of the current view to Ex
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -157,9 +158,10 @@ class RegisterPage(QWidget):
 
     def _build_columns_menu(self) -> None:
         stored = self.ctx.settings.value(f"columns/{self.page_key}")
+        # Kept as "hidden:2 6 11" (an INI file would read a comma-separated value back as a list).
         hidden = (
-            {int(x) for x in str(stored).split(",") if x.isdigit()}
-            if stored is not None
+            {int(x) for x in re.findall(r"\d+", str(stored))}
+            if stored is not None and str(stored).startswith("hidden:")
             else {i for i, c in enumerate(self.model.columns) if c.hidden}
         )
         for i, column in enumerate(self.model.columns):
@@ -174,8 +176,8 @@ class RegisterPage(QWidget):
     def set_column_visible(self, column: int, visible: bool) -> None:
         self.view.setColumnHidden(column, not visible)
         self._sync_hidden()
-        hidden = ",".join(str(i) for i in range(len(self.model.columns)) if self.view.isColumnHidden(i))
-        self.ctx.settings.setValue(f"columns/{self.page_key}", hidden)
+        hidden = " ".join(str(i) for i in range(len(self.model.columns)) if self.view.isColumnHidden(i))
+        self.ctx.settings.setValue(f"columns/{self.page_key}", f"hidden:{hidden}")
 
     def _sync_hidden(self) -> None:
         if isinstance(self.proxy, RegisterFilterProxy):
