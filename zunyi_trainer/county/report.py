@@ -601,6 +601,7 @@ def write_pdf(report: CountyReport, target: Path, *, session: Session | None = N
 
     fonts = fonts_for(session)
     styles = Styles(fonts)
+    styles.h1.keepWithNext = True  # a section's heading never ends a page without its table
     total = report.total
     w = frame_width(wide=True)
     story = [
@@ -614,7 +615,14 @@ def write_pdf(report: CountyReport, target: Path, *, session: Session | None = N
         para("一、分产业培训人次与规划目标", styles.h1),
     ]
     rows = [
-        [i.industry.zh, i.trained, i.passed, i.since_plan_start, i.target or "—", "—" if i.share is None else f"{i.share:.1%}"]
+        [
+            i.industry.zh,
+            i.trained,
+            i.passed,
+            i.since_plan_start,
+            f"{i.target:,}" if i.target else "—",
+            "—" if i.share is None else f"{i.share:.1%}",
+        ]
         for i in report.industries
     ]
     rows.append(
@@ -623,7 +631,7 @@ def write_pdf(report: CountyReport, target: Path, *, session: Session | None = N
             total.trained,
             total.passed,
             report.since_plan_start,
-            PLAN_TOTAL_TARGET,
+            f"{PLAN_TOTAL_TARGET:,}",
             f"{report.since_plan_start / PLAN_TOTAL_TARGET:.1%}",
         ]
     )
