@@ -331,3 +331,18 @@ def test_qualification_kind_trade_and_level_are_chosen_from_lists(qtbot, ctx, sc
     editor.setCurrentIndex(editor.findText("茶艺师"))
     table.commitData(editor)
     assert table.item(0, 2).text() == "茶艺师"
+
+
+def test_a_change_made_in_a_form_is_in_the_audit_trail(qtbot, ctx, school):
+    from zunyi_trainer.models import AuditEvent
+
+    dialog = VenueDialog(ctx)
+    qtbot.addWidget(dialog)
+    type_into(qtbot, dialog.ui.name, "审计测试教室")
+    press_save(qtbot, dialog)
+    with school.session() as s:
+        venue = s.scalars(sa.select(Venue)).one()
+        events = s.scalars(
+            sa.select(AuditEvent).where(AuditEvent.table_name == "venue", AuditEvent.record_key == str(venue.uuid))
+        ).all()
+    assert [e.action for e in events] == ["insert"] and "审计测试教室" in events[0].changes
