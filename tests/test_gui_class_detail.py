@@ -273,3 +273,21 @@ def test_sessions_are_added_edited_and_removed_from_the_timetable_tab(qtbot, ctx
     assert window.sessions.rowCount() == before
     with register.session() as s:
         assert s.get(ClassSession, added.id) is None
+
+
+def test_the_enrolment_picker_finds_trainees_not_yet_in_the_class(qtbot, ctx, register):
+    from zunyi_trainer.gui.class_detail import TraineePicker
+
+    class_id = ready_class(register)
+    with register.transaction() as s:
+        outsider = factories.trainee(s, name="外班学员").id
+        enrolled = set(s.scalars(sa.select(Enrollment.trainee_id).where(Enrollment.class_id == class_id)))
+    picker = TraineePicker(ctx, enrolled)
+    qtbot.addWidget(picker)
+    shown = {picker.list.item(i).data(0x0100) for i in range(picker.list.count())}
+    assert outsider in shown and not (shown & enrolled)
+    picker.search.setText("外班")
+    picker.refresh()
+    assert picker.list.count() == 1 and "外班学员" in picker.list.item(0).text() and "*" in picker.list.item(0).text()
+    picker.list.item(0).setSelected(True)
+    assert picker.chosen() == [outsider]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -256,17 +256,35 @@ class TraineePicker(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.search.textChanged.connect(self.refresh)
+        # Like the trainee register: wait for a pause in typing, search on a worker, drop stale results.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self._generation = 0
         self.refresh()
 
     def refresh(self) -> None:
-        self.list.clear()
-        with self.ctx.register.engine.connect() as conn:
-            for row in conn.execute(trainee_query(self.search.text()).order_by(Trainee.name).limit(200)):
+        self._timer.stop()
+        self._generation += 1
+        generation, needle, engine = self._generation, self.search.text(), self.ctx.register.engine
+
+        def find(_task) -> list:
+            with engine.connect() as conn:
+                return list(conn.execute(trainee_query(needle).order_by(Trainee.name).limit(200)))
+
+        def show(rows) -> None:
+            if generation != self._generation:
+                return
+            self.list.clear()
+            for row in rows:
                 if row.id in self.exclude:
                     continue
                 item = QListWidgetItem(f"{row.name}　{idcard.mask(row.id_number)}　{row.phone}", self.list)
                 item.setData(Qt.ItemDataRole.UserRole, row.id)
+
+        self.ctx.runner.run(find, on_done=show, parent=self)
 
     def chosen(self) -> list[int]:
         return [item.data(Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]
