@@ -443,3 +443,10 @@ def test_a_linked_trainee_keeps_the_registers_phone_and_the_difference_is_report
     assert [(w.row, w.column, w.code) for w in report.warnings] == [(2, "联系电话", "trainee.phone_differs")]
     with register.session() as s:
         assert trainees_by_number(s)[number].phone == "13800000000"
+
+
+def test_notes_under_the_table_are_not_trainees(register, klass, tmp_path):
+    footer = [[None, "注：1. 身份证号须与户口簿一致；2. 人员类别按县人社局口径填写。"], [None, "说明：本表一式两份"]]
+    path = write_workbook(tmp_path / "r.xlsx", roster_rows(2), footer=footer)
+    report = import_roster(register, path, "MT2026001")
+    assert (report.imported, report.skipped_blank, report.errors) == (2, 2, [])

@@ -21,7 +21,26 @@ _PHONE_SEPARATORS = re.compile(r"[\s\-–—()（）.·/]+")
 MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{9,11}")  # area code + number, written without its dash
 SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
-FOOTER_WORDS = ("合计", "总计", "小计", "制表人", "制表", "审核人", "审核", "负责人", "填表人", "填报人", "签字", "盖章", "日期")
+FOOTER_WORDS = (
+    "合计",
+    "总计",
+    "小计",
+    "制表人",
+    "制表",
+    "审核人",
+    "审核",
+    "负责人",
+    "填表人",
+    "填报人",
+    "签字",
+    "盖章",
+    "日期",
+    "注：",
+    "注:",
+    "说明",
+    "填表说明",
+    "备注：",
+)
 
 
 def clean_text(value: Any) -> str:
