@@ -70,6 +70,27 @@ def full_batch(data_dir: Path, out: Path, documents: bool = False) -> tuple[floa
         reg.close()
 
 
+def run(ctx) -> list:
+    """For ``python -m benchmarks``: a full batch of the large register (no documents) against
+    plain JSON lines + zip of the same rows, medians of ``ctx.runs`` fresh copies."""
+    import statistics
+
+    from benchmarks.common import Result
+
+    floors, batches = [], []
+    rows = 0
+    for n in range(ctx.runs):
+        copy = ctx.tmp / f"batch-copy{n}"
+        shutil.copytree(ctx.register_dir, copy, ignore=shutil.ignore_patterns("*.lock", "logs", "batches", "keys"))
+        floor_s, _, rows = plain_jsonl_zip(copy, ctx.tmp / f"batch-plain{n}.zip")
+        batch_s, _, records, _ = full_batch(copy, ctx.tmp / f"batch-usb{n}")
+        assert records == rows, (records, rows)
+        floors.append(floor_s)
+        batches.append(batch_s)
+        shutil.rmtree(copy, ignore_errors=True)
+    return [Result("batch_export", statistics.median(batches), statistics.median(floors), 2.0, ctx.runs, f"{rows} rows")]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=20)
