@@ -390,3 +390,23 @@ def test_a_trade_the_school_added_itself_is_kept_under_its_code(schools, county)
     with county.session() as s:
         cls = class_by_code(s, code)
         assert cls.trade.code == "XY-01" and cls.trade.industry is Industry.OTHER
+
+
+SHARED_ID = factories.id_number()
+
+
+def test_schools_may_use_the_same_class_codes_and_id_numbers(schools, county, tmp_path: Path) -> None:
+    a, b = schools[0], schools[1]
+    for school in (a, b):
+        with school.register.transaction() as s:
+            cls = factories.training_class(s, code="2026-01", trainees=0)
+            person = factories.trainee(s, institution=factories.institution(s), id_number=SHARED_ID)
+            cls.enrollments.append(Enrollment(trainee=person, enrolled_on=cls.start_date))
+        register_school(county, school)
+        school.export()
+    results = ingest_batches(county, [tmp_path / "usb"])  # the folder stands for the batches in it
+    assert [(r.uscc, r.status) for r in results] == [(a.uscc, ACCEPTED), (b.uscc, ACCEPTED)]
+    with county.session() as s:
+        rows = s.execute(sa.select(Institution.uscc, TrainingClass.code).join(TrainingClass.institution)).all()
+        assert sorted(rows) == sorted([(a.uscc, "2026-01"), (b.uscc, "2026-01")])
+        assert s.scalar(sa.select(sa.func.count()).select_from(Trainee)) == 2

@@ -38,7 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     kl.set_defaults(handler=cmd_keys_list)
 
     ing = csub.add_parser("ingest", help=text("校验并接收学校的批次", "verify and take in schools' batches"))
-    ing.add_argument("files", metavar="BATCH.zip", nargs="+")
+    ing.add_argument(
+        "files",
+        metavar="BATCH.zip",
+        nargs="+",
+        help=text("批次文件，或存放批次的文件夹（如 U 盘）", "batch files, or folders holding them"),
+    )
     ing.add_argument("--json", action="store_true")
     ing.set_defaults(handler=cmd_ingest)
 

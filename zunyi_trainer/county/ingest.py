@@ -657,9 +657,12 @@ def _ingest_copy(register: Register, path: Path, result: IngestResult) -> None:
 
 
 def ingest_batches(register: Register, paths: Iterable[Path | str], *, progress: Progress | None = None) -> list[IngestResult]:
-    """Ingest several batches, each in its own transaction, in order of school and number (so
-    that the order they are named in does not make a gap)."""
-    items = [Path(p) for p in paths]
+    """Ingest several batches (files, or folders holding them), each in its own transaction, in
+    order of school and number (so that the order they are named in does not make a gap)."""
+    items: list[Path] = []
+    for p in map(Path, paths):
+        # A folder (the stick itself) stands for the batches in it.
+        items += sorted(p.glob("zunyi-batch-*.zip")) if p.is_dir() else [p]
 
     def order(p: Path) -> tuple[int, str, int, str]:
         ident = peek_identity(p)
