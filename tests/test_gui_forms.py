@@ -346,3 +346,13 @@ def test_a_change_made_in_a_form_is_in_the_audit_trail(qtbot, ctx, school):
             sa.select(AuditEvent).where(AuditEvent.table_name == "venue", AuditEvent.record_key == str(venue.uuid))
         ).all()
     assert [e.action for e in events] == ["insert"] and "审计测试教室" in events[0].changes
+
+
+def test_a_trainee_form_lists_the_classes_of_the_trainee(qtbot, ctx, school):
+    with school.transaction() as s:
+        c = factories.training_class(s, code="EN-1", trainees=1)
+        trainee_id = c.enrollments[0].trainee_id
+    dialog = TraineeDialog(ctx, trainee_id)
+    qtbot.addWidget(dialog)
+    assert not dialog.enrolments.isHidden()
+    assert "EN-1" in dialog.enrolments.text() and "未考核" in dialog.enrolments.text()

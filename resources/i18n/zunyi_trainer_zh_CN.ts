@@ -2068,6 +2068,14 @@ SHA-256：%4</translation>
 <context>
     <name>TraineeDialog</name>
     <message>
+        <source>withdrawn</source>
+        <translation>已退学</translation>
+    </message>
+    <message>
+        <source>Classes:</source>
+        <translation>参加的培训班：</translation>
+    </message>
+    <message>
         <source>%1 of 18 characters</source>
         <translation>已输入 %1 位，共 18 位</translation>
     </message>

@@ -9,7 +9,16 @@ from typing import Any
 import sqlalchemy as sa
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QComboBox, QCompleter, QFileDialog, QListWidgetItem, QStyledItemDelegate, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QLabel,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from zunyi_trainer import idcard
 from zunyi_trainer.errors import ValidationError
@@ -233,10 +242,25 @@ class TraineeDialog(FormDialog):
         set_combo_value(self.ui.category, TraineeCategory.OTHER)
         self.ui.id_number.setMaxLength(22)  # room for pasted spaces, which are cleaned
         self.ui.id_number.textChanged.connect(self.check_id_number)
+        self.enrolments = QLabel(self)
+        self.enrolments.setObjectName("enrolmentsLabel")
+        self.enrolments.setWordWrap(True)
+        self.ui.dialogLayout.insertWidget(1, self.enrolments)
+        self.enrolments.setVisible(False)
         if record_id is not None:
+            withdrawn = self.tr("withdrawn")
             with ctx.register.session() as s:
                 t = s.get(Trainee, record_id)
                 self.set_values({f: getattr(t, f) for f in self.fields})
+                classes = [
+                    f"{e.training_class.code} {e.training_class.name}（{e.result.label}"
+                    + (f"，{withdrawn}" if e.withdrawn_on else "")
+                    + "）"
+                    for e in t.enrollments
+                ]
+            if classes:
+                self.enrolments.setText(self.tr("Classes:") + "\n" + "\n".join(classes))
+                self.enrolments.setVisible(True)
         self.check_id_number()
         self.mark_clean()
 
