@@ -410,3 +410,16 @@ def test_schools_may_use_the_same_class_codes_and_id_numbers(schools, county, tm
         rows = s.execute(sa.select(Institution.uscc, TrainingClass.code).join(TrainingClass.institution)).all()
         assert sorted(rows) == sorted([(a.uscc, "2026-01"), (b.uscc, "2026-01")])
         assert s.scalar(sa.select(sa.func.count()).select_from(Trainee)) == 2
+
+
+def test_progress_is_reported_through_the_batches_records(schools, county) -> None:
+    a, b = schools[0], schools[1]
+    for school in (a, b):
+        add_class(school, trainees=3, sessions=2)
+        register_school(county, school)
+    seen: list[tuple[int, int]] = []
+    results = ingest_batches(county, [a.export().path, b.export().path], progress=lambda d, t: seen.append((d, t)))
+    assert [r.status for r in results] == [ACCEPTED, ACCEPTED]
+    done = [d for d, _t in seen]
+    assert done == sorted(done) and seen[-1][0] == seen[-1][1] == 2000
+    assert any(0 < d < 1000 for d in done) and any(1000 < d < 2000 for d in done)  # within each batch too

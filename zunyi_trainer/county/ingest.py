@@ -248,8 +248,17 @@ def _model_of(table_name: str) -> Any:
 class _Merge:
     """One batch merged into the county database, inside the caller's transaction."""
 
-    def __init__(self, session: Session, report: VerifyReport, records: dict[str, list[dict[str, Any]]]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        report: VerifyReport,
+        records: dict[str, list[dict[str, Any]]],
+        progress: Progress | None = None,
+    ) -> None:
         self.s = session
+        self.progress = progress or (lambda done, total: None)
+        self.total = sum(len(lines) for lines in records.values()) or 1
+        self.done = 0
         self.report = report
         self.uscc = report.uscc
         self.records = records
@@ -392,6 +401,8 @@ class _Merge:
             with self.s.no_autoflush:
                 self._upsert_lines(spec, fields, part, existing, counts, new_keys)
             self.s.flush()
+            self.done += len(part)
+            self.progress(min(self.done, self.total - 1), self.total)
         if new_keys:
             self.s.execute(
                 county_record.insert(),
@@ -564,7 +575,7 @@ def _check_place(session: Session, report: VerifyReport) -> None:
 # --- one batch, several batches -----------------------------------------------------------------
 
 
-def ingest_batch(register: Register, path: Path | str) -> IngestResult:
+def ingest_batch(register: Register, path: Path | str, *, progress: Progress | None = None) -> IngestResult:
     """Verify and merge one batch; never raises for a refused batch (see ``IngestResult``).
 
     The batch is first copied to a private folder in the county's data dir and everything is
@@ -586,7 +597,7 @@ def ingest_batch(register: Register, path: Path | str) -> IngestResult:
             except OSError:
                 local = path  # missing, unreadable or too large: the verifier names which
             try:
-                _ingest_copy(register, local, result)
+                _ingest_copy(register, local, result, progress)
             except ZunyiError as exc:
                 # The verifier names the file it read: name the one the user gave instead.
                 exc.zh, exc.en = exc.zh.replace(str(local), str(path)), exc.en.replace(str(local), str(path))
@@ -600,7 +611,7 @@ def ingest_batch(register: Register, path: Path | str) -> IngestResult:
     return result
 
 
-def _ingest_copy(register: Register, path: Path, result: IngestResult) -> None:
+def _ingest_copy(register: Register, path: Path, result: IngestResult, progress: Progress | None) -> None:
     identity = peek_identity(path)
     if identity is None:
         verify_batch(path)  # names what is wrong with the file
@@ -617,7 +628,7 @@ def _ingest_copy(register: Register, path: Path, result: IngestResult) -> None:
         # One ingest of a school at a time: the second waits here, then sees the first's batch.
         s.execute(sa.select(county_school.c.id).where(county_school.c.uscc == report.uscc).with_for_update())
         _check_place(s, report)
-        merge = _Merge(s, report, records)
+        merge = _Merge(s, report, records, progress)
         merge.run()
         s.execute(
             county_batch.insert().values(
@@ -670,12 +681,13 @@ def ingest_batches(register: Register, paths: Iterable[Path | str], *, progress:
 
     items.sort(key=order)
     results = []
+    step = 1000  # each batch counts as this many steps, shared out by its records
+    total = max(1, len(items)) * step
+    report = progress or (lambda done, total: None)
     for n, p in enumerate(items):
-        if progress:
-            progress(n, len(items))
-        results.append(ingest_batch(register, p))
-    if progress:
-        progress(len(items), len(items))
+        report(n * step, total)
+        results.append(ingest_batch(register, p, progress=lambda d, t, n=n: report(n * step + d * step // max(t, 1), total)))
+    report(total, total)
     return results
 
 
