@@ -423,3 +423,20 @@ def test_progress_is_reported_through_the_batches_records(schools, county) -> No
     done = [d for d, _t in seen]
     assert done == sorted(done) and seen[-1][0] == seen[-1][1] == 2000
     assert any(0 < d < 1000 for d in done) and any(1000 < d < 2000 for d in done)  # within each batch too
+
+
+def test_a_class_deleted_at_the_school_goes_with_its_timetable_roster_and_marks(schools, county) -> None:
+    school = schools[0]
+    code = add_class(school, trainees=3, sessions=2)
+    keep = add_class(school, trainees=1, sessions=1)
+    register_school(county, school)
+    assert ingest_batch(county, school.export().path).status == ACCEPTED
+    with school.register.transaction() as s:
+        s.delete(class_by_code(s, code))
+    result = ingest_batch(county, school.export().path)
+    assert result.status == ACCEPTED, result.message
+    assert result.tables["attendance"]["deleted"] == 6 and result.tables["classes"]["deleted"] == 1
+    with county.session() as s:
+        assert set(s.scalars(sa.select(TrainingClass.code))) == {keep}
+        assert s.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
+        assert s.scalar(sa.select(sa.func.count()).select_from(Trainee)) == 4  # people stay on the register
