@@ -206,3 +206,18 @@ def test_a_new_register_started_empty_asks_for_the_school_profile_first(qtbot, z
     gui_app.offer_demo(ctx, None, chooser)
     assert chooser.asked[0][2] == ["demo", "empty"] and str(ctx.data_dir) in chooser.asked[0][1]
     assert opened == ["InstitutionDialog"]
+
+
+def test_the_screenshot_set_is_regenerable(zh_app, demo_dir, tmp_path):
+    from zunyi_trainer.gui.main_window import PAGE_KEYS
+    from zunyi_trainer.gui.screenshots import render_all
+
+    written = render_all(demo_dir, tmp_path / "shots")
+    names = {p.name for p in written}
+    assert {f"gui-{key}.png" for key in PAGE_KEYS} <= names
+    assert {"gui-form-class.png", "gui-form-trainee.png", "gui-class-detail-checks.png"} <= names
+    for path in written:
+        image = QImage(str(path))
+        assert not image.isNull() and image.width() >= 500, path.name
+    main = QImage(str(tmp_path / "shots" / "gui-overview.png"))
+    assert (main.width(), main.height()) >= (1280, 800) and main.height() >= 800

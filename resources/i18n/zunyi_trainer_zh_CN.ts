@@ -72,6 +72,10 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>正在填入演示学校…</translation>
     </message>
     <message>
+        <source>The register was brought up to this version; the backup taken before is %1</source>
+        <translation>登记册已升级到本程序的版本；升级前的备份为 %1</translation>
+    </message>
+    <message>
         <source>Something unexpected went wrong and the operation did not complete. Data saved earlier is not affected. The details were written to the log file in the data folder (logs).</source>
         <translation>发生了意外错误，操作没有完成。之前保存的数据不受影响。详细信息已写入数据目录中的日志文件（logs）。</translation>
     </message>

@@ -238,6 +238,13 @@ def run_app(data_dir: Path, screenshot: str | None = None, *, chooser: Chooser |
             return 0 if capture_when_painted(app, window, Path(screenshot)) else 1
         if register.report.created:
             QTimer.singleShot(0, lambda: offer_demo(ctx, window, choose))
+        elif register.report.backup is not None:
+            window.statusBar().showMessage(
+                tr("The register was brought up to this version; the backup taken before is %1").replace(
+                    "%1", str(register.report.backup.path)
+                ),
+                30000,
+            )
         return app.exec()
     except Exception as exc:  # the window could not be built: say so, keep the traceback in the log
         log.exception("the main window could not be opened")
