@@ -342,3 +342,22 @@ def test_a_venue_in_use_cannot_be_deleted(qtbot, window, demo_ctx, dialogs):
     assert page.select_id(used.id)
     page._delete_current()
     assert dialogs.questions == [] and "停用" in dialogs.infos[0]
+
+
+def test_trainee_search_with_real_threads_shows_the_result(qtbot, demo_ctx):
+    from PySide6.QtCore import QThreadPool
+
+    from zunyi_trainer.gui.register_pages import TraineesPage
+    from zunyi_trainer.gui.tasks import TaskRunner
+
+    pool = QThreadPool()
+    demo_ctx.runner = TaskRunner(pool=pool)
+    page = TraineesPage(demo_ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.sql_model.total > 0, timeout=10_000)
+    with demo_ctx.register.session() as s:
+        someone = s.scalars(sa.select(Trainee).order_by(Trainee.id.desc())).first()
+    qtbot.keyClicks(page.search, someone.phone)
+    qtbot.waitUntil(lambda: page.sql_model.total == 1, timeout=10_000)
+    assert page.sql_model.index(0, 0).data() == someone.name
+    pool.waitForDone()
