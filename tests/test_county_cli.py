@@ -87,6 +87,12 @@ def test_decide_return_and_report_from_the_command_line(school, tmp_path: Path, 
     assert county(tmp_path, "return", school.uscc, "-o", str(tmp_path / "r.json")) == 0
     doc = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert doc["decisions"][0]["decision"] == "rejected" and doc["decisions"][0]["reason"] == "场地不足"
+    capsys.readouterr()
+    assert county(tmp_path, "decisions", "--json") == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert (listed["class_code"], listed["state"], listed["class_status"]) == (code, "sent", "submitted")
+    assert county(tmp_path, "decisions") == 0
+    assert "已发回执" in capsys.readouterr().out
     assert county(tmp_path, "report", "--year", "2026", "-o", str(tmp_path / "c.xlsx"), "--as-of", "2026-04-01") == 0
     assert "报告已写入" in capsys.readouterr().out
     assert "各校汇总" in openpyxl.load_workbook(tmp_path / "c.xlsx", read_only=True).sheetnames

@@ -196,3 +196,21 @@ def test_a_decision_travels_once_unless_sent_again(school, county, tmp_path: Pat
     assert ingest_batch(county, school.export().path).status == ACCEPTED
     write_return(county, school.uscc, tmp_path / "r4.json", resend=True)
     assert json.loads((tmp_path / "r4.json").read_text("utf-8"))["decisions"] == []
+
+
+def test_decisions_are_listed_with_where_they_stand(school, county, tmp_path: Path) -> None:
+    from zunyi_trainer.county.decisions import list_decisions
+
+    first, second = _submitted(school), _submitted(school)
+    register_school(county, school)
+    assert ingest_batch(county, school.export().path).status == ACCEPTED
+    enter_decision(county, school.uscc, first, "approved", approval_no="遵人社培〔2026〕004号", approver="县人社局")
+    assert [r.state for r in list_decisions(county)] == ["pending"]
+    write_return(county, school.uscc, tmp_path / "r.json")
+    enter_decision(county, school.uscc, second, "rejected", approver="县人社局", reason="课时不足")
+    states = {r.class_code: r.state for r in list_decisions(county, school.uscc)}
+    assert states == {first: "sent", second: "pending"}
+    import_return(school.register, tmp_path / "r.json")
+    assert ingest_batch(county, school.export().path).status == ACCEPTED
+    states = {r.class_code: r.state for r in list_decisions(county)}
+    assert states == {first: "filed", second: "pending"}

@@ -68,6 +68,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     dec.add_argument("--reason", default="", help=text("不予批准的原因或批准的备注", "reason or remarks"))
     dec.set_defaults(handler=cmd_decide)
 
+    dl = csub.add_parser("decisions", help=text("列出已登记的批复及其去向", "list decisions and where they stand"))
+    dl.add_argument("uscc", metavar="USCC", nargs="?", help=text("只列这所学校", "only this school"))
+    dl.add_argument("--json", action="store_true")
+    dl.set_defaults(handler=cmd_decisions)
+
     ret = csub.add_parser("return", help=text("为学校生成回执文件", "write a school's return file"))
     ret.add_argument("uscc", metavar="USCC")
     ret.add_argument("-o", "--output", metavar="FILE.json", required=True)
@@ -270,6 +275,39 @@ def cmd_decide(args: argparse.Namespace, ctx: Context) -> int:
             day=d.decided_on.isoformat(),
         )
     )
+    return 0
+
+
+def cmd_decisions(args: argparse.Namespace, ctx: Context) -> int:
+    from zunyi_trainer.county.decisions import list_decisions
+
+    rows = list_decisions(_county(ctx), args.uscc)
+    if args.json:
+        ctx.json(
+            [
+                {
+                    "uscc": r.uscc,
+                    "class_code": r.class_code,
+                    "decision": r.decision,
+                    "approval_no": r.approval_no,
+                    "decided_on": r.decided_on.isoformat(),
+                    "approver": r.approver,
+                    "reason": r.reason,
+                    "entered_at": r.entered_at.isoformat(),
+                    "returned_at": r.returned_at.isoformat() if r.returned_at else None,
+                    "class_status": r.class_status.value if r.class_status else None,
+                    "state": r.state,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    if not rows:
+        ctx.out(text("还没有登记任何批复。", "No decision has been entered yet."))
+        return 0
+    for r in rows:
+        verdict = text("批准", "approved") if r.decision == "approved" else text("不予批准", "rejected")
+        ctx.out(f"{r.uscc}  {r.class_code}  {verdict}  {r.decided_on.isoformat()}  {r.approval_no or r.reason}  {r.state_label}")
     return 0
 
 

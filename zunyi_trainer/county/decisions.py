@@ -317,3 +317,67 @@ def write_return(register: Register, uscc: str, target: Path | str, *, issuer: s
             },
         )
     return ReturnWritten(target, len(doc["decisions"]), len(doc["acknowledged_batches"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class DecisionRow:
+    uscc: str
+    class_code: str
+    decision: str
+    approval_no: str
+    decided_on: dt.date
+    approver: str
+    reason: str
+    entered_at: dt.datetime
+    returned_at: dt.datetime | None
+    class_status: ClassStatus | None  # as the school's latest batch shows it (None: class gone)
+    state: str  # pending (not sent yet) | sent (awaiting the school's filing) | filed | superseded
+
+    @property
+    def state_label(self) -> str:
+        from zunyi_trainer.i18n import text
+
+        return {
+            "pending": text("待发回执", "to be sent"),
+            "sent": text("已发回执，学校未登记", "sent, not yet filed by the school"),
+            "filed": text("学校已登记", "filed by the school"),
+            "superseded": text("已被重新报审取代", "superseded by a new submission"),
+        }[self.state]
+
+
+def list_decisions(register: Register, uscc: str | None = None) -> list[DecisionRow]:
+    """Every decision entered, with where it stands (``county decisions``)."""
+    ensure_tables(register.engine)
+    q = (
+        sa.select(county_decision, TrainingClass.status, TrainingClass.submitted_at.label("class_submitted_at"))
+        .join(TrainingClass, TrainingClass.uuid == county_decision.c.class_uuid, isouter=True)
+        .order_by(county_decision.c.uscc, county_decision.c.class_code, county_decision.c.id)
+    )
+    if uscc:
+        q = q.where(county_decision.c.uscc == uscc.strip().upper())
+    out = []
+    with register.session() as s:
+        for r in s.execute(q):
+            status = ClassStatus(r.status) if r.status is not None else None
+            if status is ClassStatus.SUBMITTED and r.submitted_at == r.class_submitted_at:
+                state = "sent" if r.returned_at is not None else "pending"
+            elif status is ClassStatus.SUBMITTED or status is ClassStatus.DRAFT or status is None:
+                state = "superseded"
+            else:
+                state = "filed"
+            out.append(
+                DecisionRow(
+                    r.uscc,
+                    r.class_code,
+                    r.decision,
+                    r.approval_no,
+                    r.decided_on,
+                    r.approver,
+                    r.reason,
+                    r.entered_at,
+                    r.returned_at,
+                    status,
+                    state,
+                )
+            )
+    return out
