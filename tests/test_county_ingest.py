@@ -239,10 +239,24 @@ def test_tampered_batches_are_refused_with_their_reason(schools, county, tmp_pat
         return entries
 
     bad = tampered(batch, tmp_path / batch.name, change)
+    before = table_counts(county)
     result = ingest_batch(county, bad)
     assert result.status == REFUSED and result.code == code, result.message
-    assert table_counts(county)["trainee"] == 0
+    assert table_counts(county) == before
     assert ingest_batch(county, batch).status == ACCEPTED  # the genuine batch still goes in
+
+
+def test_a_batch_with_a_duplicate_member_is_refused(schools, county, tmp_path: Path) -> None:
+    school = schools[0]
+    add_class(school)
+    register_school(county, school)
+    batch = school.export().path
+    entries = list(members(batch).items())
+    name, data = next((n, d) for n, d in entries if n.endswith("records/trainees.jsonl"))
+    doubled = write_zip(tmp_path / batch.name, [*entries, (name, data.replace("学员".encode(), "某某".encode()))])
+    result = ingest_batch(county, doubled)
+    assert result.status == REFUSED and result.code == "batch.duplicate", result.message
+    assert table_counts(county)["trainee"] == 0
 
 
 def test_a_batch_from_an_unregistered_school_is_refused(schools, county) -> None:
