@@ -4,12 +4,13 @@ one transaction) next to a plain openpyxl read-only pass over the same file. Goa
 
 Standalone: ``uv run python -m benchmarks.bench_roster_import [--rows N] [--runs N]``.
 
-Measured 2026-11-28 on the shared 2-core build machine (load 5–7): ratio 2.0–2.6 (ours 14–23 s,
-floor 5.5–11.5 s). Where our time goes, in units of the floor: reading the workbook ≈ 0.4 (our
-streaming reader is about twice as fast as openpyxl's), validating ≈ 0.75 — two thirds of it in
-``idcard.parse``, whose stdnum birthplace lookup (``numdb`` search by the 6-digit area code) could
-be cached per area code in the core — and writing ≈ 0.9, of which the audit chain (one hashed event
-per trainee and per enrolment) is ≈ 0.35.
+Measured 2026-11-28 on the shared 2-core build machine (load 2.5–7): ratio 1.95–2.6 (e.g. ours
+14.6 s against a floor of 7.5 s). Where our time goes, in units of the floor: reading the workbook
+≈ 0.5 (our streaming reader takes about half of openpyxl's read-only time), validating ≈ 0.75 —
+0.45 of it in ``idcard.parse``, whose stdnum birthplace lookup (a ``numdb`` search by the 6-digit
+area code) the core could cache per area code — and writing ≈ 0.9, of which the audit chain (one
+hashed event per trainee and per enrolment) is ≈ 0.35. Without those two core costs the import
+would sit at about the 1.5× goal.
 """
 
 from __future__ import annotations
