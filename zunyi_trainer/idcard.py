@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -116,15 +117,22 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             lo=min_age,
             hi=max_age,
         )
-    place: str | None
-    try:
-        info = ric.get_birth_place(number)
-        place = f"{info.get('province', '')}{info.get('county', '')}"
-    except stdnum_errors.ValidationError:
-        place = None
+    place = _birthplace(number[:6], born.year)
+    if place is None:
         warnings.append("id.birthplace")
     sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     return IdNumber(number, born, sex, place, tuple(warnings))
+
+
+@functools.lru_cache(maxsize=8192)
+def _birthplace(area: str, year: int) -> str | None:
+    """The county an area code stood for in a year (stdnum's table), or None if it did not exist.
+    Cached: a roster of thousands repeats a few dozen (area, year) pairs, and the lookup dominates."""
+    try:
+        info = ric.get_birth_place(f"{area}{year:04d}01010000")
+    except stdnum_errors.ValidationError:
+        return None
+    return f"{info.get('province', '')}{info.get('county', '')}"
 
 
 def is_valid(raw: object) -> bool:
