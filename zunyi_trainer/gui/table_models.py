@@ -5,6 +5,7 @@ trainee register, which must stay responsive with 100,000 rows."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -160,6 +161,8 @@ TRAINEE_COLUMNS = (
     Column("household_address", "household_address", hidden=True),
 )
 
+_POSITION = {c.key: i + 1 for i, c in enumerate(TRAINEE_COLUMNS)}  # after the id, in trainee_query's order
+
 _SORTABLE = {
     "name": Trainee.name,
     "id_number": Trainee.id_number,
@@ -205,6 +208,22 @@ def trainee_query(needle: str = "", filters: dict[str, str] | None = None) -> sa
     return q
 
 
+def _frozen(filters: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, v) for k, v in filters.items() if v))
+
+
+@functools.lru_cache(maxsize=64)
+def _statements(needle: str, filters: tuple, order_key: str, descending: bool, page: int) -> tuple[sa.Select, sa.Select]:
+    """The count and page statements of a search, built once: typing back and forth, sorting and
+    scrolling reuse them, and SQLAlchemy reuses their compiled form (their cache key is kept on
+    the statement object)."""
+    base = trainee_query(needle, dict(filters))
+    count = sa.select(sa.func.count()).select_from(base.subquery())
+    column = _SORTABLE[order_key]
+    ordered = base.order_by(column.desc() if descending else column, Trainee.id)
+    return count, ordered.limit(page).offset(sa.bindparam("page_offset", type_=sa.Integer))
+
+
 class TraineeSqlModel(QAbstractTableModel):
     """The trainee register fetched a page at a time (``canFetchMore``/``fetchMore``), searched,
     filtered and sorted in SQL. ID numbers are shown masked."""
@@ -241,8 +260,8 @@ class TraineeSqlModel(QAbstractTableModel):
         """Run the search: the count and the first page. Touches no Qt object, so the page can run
         it on a worker thread while the user goes on typing."""
         with self._connect() as conn:
-            base = trainee_query(needle, filters)
-            total = conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
+            count, _page = _statements(needle, _frozen(filters), *self._order, self.PAGE)
+            total = conn.execute(count).scalar_one()
             rows = self._page(conn, 0, needle, filters)
         return needle, filters, total, rows
 
@@ -265,9 +284,10 @@ class TraineeSqlModel(QAbstractTableModel):
     def _page(
         self, conn: sa.Connection, offset: int, needle: str | None = None, filters: dict[str, Any] | None = None
     ) -> list[tuple]:
-        q = trainee_query(self._needle if needle is None else needle, self._filters if filters is None else filters)
-        q = q.order_by(*self.order_clause())
-        return [tuple(r) for r in conn.execute(q.limit(self.PAGE).offset(offset))]
+        needle = self._needle if needle is None else needle
+        filters = self._filters if filters is None else filters
+        _count, page = _statements(needle, _frozen(filters), *self._order, self.PAGE)
+        return conn.execute(page, {"page_offset": offset}).all()
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:
         return not parent.isValid() and not self._exhausted
@@ -306,7 +326,7 @@ class TraineeSqlModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             return None
         key = self.columns[index.column()].key
-        value = row[1 + [c.key for c in TRAINEE_COLUMNS].index(key)]
+        value = row[_POSITION[key]]
         if role == SORT_ROLE:
             return value
         return display_trainee_value(key, value)
