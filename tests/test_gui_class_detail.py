@@ -291,3 +291,23 @@ def test_the_enrolment_picker_finds_trainees_not_yet_in_the_class(qtbot, ctx, re
     assert picker.list.count() == 1 and "外班学员" in picker.list.item(0).text() and "*" in picker.list.item(0).text()
     picker.list.item(0).setSelected(True)
     assert picker.chosen() == [outsider]
+
+
+demo_ctx = gui_fixtures.demo_ctx
+
+
+def test_the_attendance_tab_summarises_rates_against_the_threshold(qtbot, demo_ctx):
+    register = demo_ctx.register
+    with register.session() as s:
+        c = s.scalars(
+            sa.select(TrainingClass).where(TrainingClass.status == ClassStatus.IN_PROGRESS).order_by(TrainingClass.id)
+        ).first()
+        enrolled = sum(1 for e in c.enrollments if e.withdrawn_on is None)
+    window = ClassDetailWindow(demo_ctx, c.id)
+    qtbot.addWidget(window)
+    table = window.attendance
+    assert table.rowCount() >= enrolled > 0
+    rates = [float(table.item(r, 3).text().rstrip("%")) for r in range(table.rowCount())]
+    assert rates == sorted(rates)  # lowest first: those who need attention
+    below = [r for r in range(table.rowCount()) if table.item(r, 4).text() == "未达标"]
+    assert f"{len(below)} 名学员未达标" in window.attendance_label.text() and "80%" in window.attendance_label.text()

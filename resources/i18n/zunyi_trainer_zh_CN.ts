@@ -675,8 +675,8 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>未达标</translation>
     </message>
     <message>
-        <source>Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it. The attendance grid comes with the next release.</source>
-        <translation>按课时计算的出勤率（截至今天）。补贴标准线 %1；%2 名学员未达标。考勤录入表格将在下一版本提供。</translation>
+        <source>Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it.</source>
+        <translation>按课时计算的出勤率（截至今天）。补贴标准线 %1；%2 名学员未达标。</translation>
     </message>
     <message>
         <source>The rules could not be checked; see the log.</source>

@@ -871,9 +871,7 @@ class ClassDetailWindow(QMainWindow):
         _fill(self.attendance, rows, colours)
         below = sum(1 for r in rates.values() if r.counted_periods and not r.eligible)
         self.attendance_label.setText(
-            self.tr(
-                "Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it. The attendance grid comes with the next release."
-            )
+            self.tr("Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it.")
             .replace("%1", f"{settings.attendance_threshold:.0%}")
             .replace("%2", str(below))
         )
