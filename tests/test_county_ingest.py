@@ -3,6 +3,7 @@ tampered and forged batches each refused with their reason and nothing half merg
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import uuid
 from pathlib import Path
@@ -12,10 +13,13 @@ import sqlalchemy as sa
 
 from tests import factories
 from tests.county_fixtures import (
+    NO_POSTGRES,
+    POSTGRES_SERVER,
     add_class,
     class_by_code,
     county_register,
     new_school,
+    postgres_database,
     register_school,
     table_counts,
 )
@@ -50,11 +54,19 @@ def schools(empty_template: Path, tmp_path: Path):
         school.close()
 
 
-@pytest.fixture
-def county(empty_template: Path, tmp_path: Path):
-    reg = county_register(empty_template, tmp_path)
-    yield reg
-    reg.close()
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.skipif(not POSTGRES_SERVER, reason=NO_POSTGRES)]),
+    ]
+)
+def county(request, empty_template: Path, tmp_path: Path):
+    """The county database: a SQLite register of its own, and the same on PostgreSQL when a server is there."""
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(postgres_database()) if request.param == "postgresql" else None
+        reg = county_register(empty_template, tmp_path, url)
+        stack.callback(reg.close)
+        yield reg
 
 
 def _uuids(reg, model) -> set[str]:

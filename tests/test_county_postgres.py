@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.county_fixtures import add_class, class_by_code, new_school, register_school, table_counts
+from tests.county_fixtures import add_class, class_by_code, new_school, postgres_database, register_school, table_counts
 from zunyi_trainer import audit
 from zunyi_trainer.cli import run
 from zunyi_trainer.county.decisions import build_return, enter_decision
@@ -33,15 +32,8 @@ pytestmark = [
 
 @pytest.fixture
 def pg_url():
-    admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    name = f"zt_county_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.engine.make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
