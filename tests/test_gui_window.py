@@ -361,3 +361,30 @@ def test_trainee_search_with_real_threads_shows_the_result(qtbot, demo_ctx):
     qtbot.waitUntil(lambda: page.sql_model.total == 1, timeout=10_000)
     assert page.sql_model.index(0, 0).data() == someone.name
     pool.waitForDone()
+
+
+def test_spend_without_an_invoice_can_be_listed_on_its_own(window, demo_ctx):
+    from zunyi_trainer.models import Attachment, EquipmentSpend
+
+    page = window.pages["facilities"].spend
+    with demo_ctx.register.session() as s:
+        documented = set(s.scalars(sa.select(Attachment.spend_id).where(Attachment.spend_id.is_not(None))))
+        undocumented = s.scalar(sa.select(sa.func.count(EquipmentSpend.id)).where(EquipmentSpend.id.not_in(documented)))
+    combo = page.filters["documented"]
+    combo.setCurrentIndex(combo.findData("缺失"))
+    assert page.proxy.rowCount() == undocumented
+
+
+def test_classes_can_be_filtered_by_year(window, demo_ctx):
+    page = window.pages["classes"]
+    with demo_ctx.register.session() as s:
+        years = {c.start_date.year for c in s.scalars(sa.select(TrainingClass))}
+        in_2026 = s.scalar(
+            sa.select(sa.func.count(TrainingClass.id)).where(
+                TrainingClass.start_date.between(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+            )
+        )
+    combo = page.filters["year"]
+    assert {combo.itemData(i) for i in range(1, combo.count())} == {str(y) for y in years}
+    combo.setCurrentIndex(combo.findData("2026"))
+    assert page.proxy.rowCount() == in_2026
