@@ -42,6 +42,19 @@ class Dialogs:
         return [messages.error_sentence(e) for e in self.errors]
 
 
+class HeldPool:
+    """A pool that runs its tasks only when the test says so, in any order."""
+
+    def __init__(self) -> None:
+        self.waiting: list = []
+
+    def start(self, runnable) -> None:
+        self.waiting.append(runnable)
+
+    def waitForDone(self, msecs: int = -1) -> bool:
+        return True
+
+
 @pytest.fixture(scope="session")
 def zh_app(qapp: QApplication) -> QApplication:
     from zunyi_trainer.gui.app import install_translators

@@ -356,3 +356,20 @@ def test_a_trainee_form_lists_the_classes_of_the_trainee(qtbot, ctx, school):
     qtbot.addWidget(dialog)
     assert not dialog.enrolments.isHidden()
     assert "EN-1" in dialog.enrolments.text() and "未考核" in dialog.enrolments.text()
+
+
+def test_saving_while_a_write_runs_waits_and_keeps_the_input(qtbot, ctx, school):
+    from zunyi_trainer.gui.tasks import TaskRunner
+
+    pool = gui_fixtures.HeldPool()
+    ctx.runner = TaskRunner(pool=pool, write_pool=pool)
+    ctx.runner.run(lambda task: None, writes=True)  # e.g. a roster import, still running
+    dialog = VenueDialog(ctx)
+    qtbot.addWidget(dialog)
+    type_into(qtbot, dialog.ui.name, "等待中的教室")
+    assert not dialog.save()
+    assert "仍在进行中" in dialog.ui.formMessage.text() and dialog.ui.name.text() == "等待中的教室"
+    pool.waiting.pop().run()  # the import finishes
+    assert dialog.save()
+    with school.session() as s:
+        assert s.scalars(sa.select(Venue.name)).one() == "等待中的教室"

@@ -230,17 +230,7 @@ def test_every_page_shows_real_data_from_the_register(window, demo_ctx):
     assert window.pages["facilities"].spend.proxy.rowCount() == spends > 0
 
 
-class HeldPool:
-    """A pool that runs its tasks only when the test says so, in any order."""
-
-    def __init__(self) -> None:
-        self.waiting = []
-
-    def start(self, runnable) -> None:
-        self.waiting.append(runnable)
-
-    def waitForDone(self, msecs: int = -1) -> bool:
-        return True
+HeldPool = gui_fixtures.HeldPool
 
 
 def test_trainee_search_runs_off_the_ui_thread_and_drops_a_stale_result(qtbot, demo_ctx):

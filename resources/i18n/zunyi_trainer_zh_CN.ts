@@ -999,6 +999,10 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>取消</translation>
     </message>
     <message>
+        <source>An import, export or backup is still running. Save again when it has finished; nothing you typed is lost.</source>
+        <translation>导入、导出或备份仍在进行中。请等它完成后再保存；已填写的内容不会丢失。</translation>
+    </message>
+    <message>
         <source>Unsaved changes</source>
         <translation>有未保存的修改</translation>
     </message>

@@ -204,6 +204,14 @@ class FormDialog(QDialog):
 
     def save(self) -> bool:
         self.clear_errors()
+        if self.ctx.runner.writing:
+            self.show_field_error(
+                None,
+                self.tr(
+                    "An import, export or backup is still running. Save again when it has finished; nothing you typed is lost."
+                ),
+            )
+            return False
         values = self.values()
         try:
             with self.ctx.register.transaction() as s:

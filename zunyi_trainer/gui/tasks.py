@@ -93,10 +93,17 @@ class TaskRunner(QObject):
                 write_pool.setMaxThreadCount(1)  # writes never interleave
         self.write_pool = write_pool
         self._running: set[_Relay] = set()
+        self._writing: set[_Relay] = set()
 
     @property
     def busy(self) -> int:
         return len(self._running)
+
+    @property
+    def writing(self) -> bool:
+        """A write (import, backup, export …) is running: a form's save should wait for it rather
+        than block the window on the register's write lock."""
+        return bool(self._writing)
 
     def run(
         self,
@@ -133,6 +140,7 @@ class TaskRunner(QObject):
 
         def finish() -> None:
             self._running.discard(relay)
+            self._writing.discard(relay)
             if dialog is not None:
                 dialog.close()
                 dialog.deleteLater()
@@ -155,6 +163,8 @@ class TaskRunner(QObject):
         relay.finished.connect(done)
         relay.failed.connect(failed)
         self._running.add(relay)
+        if writes:
+            self._writing.add(relay)
         (self.write_pool if writes else self.pool).start(_Runnable(fn, handle, relay))
         return handle
 
