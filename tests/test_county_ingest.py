@@ -468,11 +468,6 @@ def test_a_class_deleted_at_the_school_goes_with_its_timetable_roster_and_marks(
         assert s.scalar(sa.select(sa.func.count()).select_from(Trainee)) == 4  # people stay on the register
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="audit.py records no event for a row deleted as a delete-orphan (cls.enrollments.remove(e)), so the "
-    "school's incremental batch carries no tombstone for it; the county keeps it until a full batch",
-)
 def test_an_enrolment_removed_from_its_class_list_is_deleted_at_the_county(schools, county) -> None:
     school = schools[0]
     code = add_class(school, trainees=2, sessions=1)

@@ -437,3 +437,16 @@ def test_institution_uscc_is_unique(register):
         factories.institution(s)
     with pytest.raises(IntegrityError), register.transaction() as s:
         s.add(Institution(name="另一所", uscc=factories.VALID_USCC, county="meitan"))
+
+
+def test_a_row_removed_from_a_collection_is_audited_as_deleted_with_its_class(register):
+    with register.transaction() as s:
+        c = factories.training_class(s, trainees=2)
+        gone = c.enrollments[0]
+        key, cu, cid = str(gone.uuid), c.uuid, c.id
+    with register.transaction() as s:
+        c = s.get(TrainingClass, cid)
+        c.enrollments.remove(c.enrollments[0])  # delete-orphan: the row goes at flush time
+    with register.session() as s:
+        ev = s.scalars(sa.select(AuditEvent).where(AuditEvent.record_key == key, AuditEvent.action == "delete")).all()
+    assert len(ev) == 1 and ev[0].class_uuid == cu

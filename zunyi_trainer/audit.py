@@ -196,6 +196,24 @@ def _class_uuid(obj: Base) -> uuid.UUID | None:
     return getattr(owner, "uuid", None) if owner is not None else None
 
 
+def _class_uuid_by_key(session: Session, obj: Base) -> uuid.UUID | None:
+    """The class of a row whose relationship was already cut (an orphan), read by foreign key."""
+    from zunyi_trainer.models import ClassSession, TrainingClass
+
+    state = inspect(obj)
+    class_id = state.attrs.class_id.loaded_value if "class_id" in state.attrs else None
+    if isinstance(class_id, int):
+        return session.connection().scalar(sa.select(TrainingClass.uuid).where(TrainingClass.id == class_id))
+    session_id = state.attrs.session_id.loaded_value if "session_id" in state.attrs else None
+    if isinstance(session_id, int):
+        return session.connection().scalar(
+            sa.select(TrainingClass.uuid)
+            .join(ClassSession, ClassSession.class_id == TrainingClass.id)
+            .where(ClassSession.id == session_id)
+        )
+    return None
+
+
 def _snapshot(obj: Base) -> dict[str, Any]:
     state = inspect(obj)
     return {
@@ -277,18 +295,25 @@ def _after_flush(session: Session, flush_context: Any) -> None:
         events.append(
             {"action": "delete", "table_name": table_name, "record_key": key, "class_uuid": class_uuid, "changes": snapshot}
         )
-    # Rows removed by cascade during the flush itself were not in session.deleted before it.
-    for obj in session.deleted:
-        if _is_audited(obj) and (type(obj).__tablename__, obj.audit_key()) not in deleted_keys:
-            events.append(
-                {
-                    "action": "delete",
-                    "table_name": type(obj).__tablename__,
-                    "record_key": obj.audit_key(),
-                    "class_uuid": _class_uuid(obj),
-                    "changes": _snapshot(obj),
-                }
-            )
+    # Rows deleted during the flush itself (cascades, and orphans removed from a collection such
+    # as ``cls.enrollments.remove(e)``) were not in session.deleted before it: the unit of work
+    # knows every row it deleted.
+    for state, (isdelete, listonly) in list(flush_context.states.items()):
+        obj = state.obj()
+        if not isdelete or listonly or obj is None or not _is_audited(obj):
+            continue
+        if (type(obj).__tablename__, obj.audit_key()) in deleted_keys:
+            continue
+        deleted_keys.add((type(obj).__tablename__, obj.audit_key()))
+        events.append(
+            {
+                "action": "delete",
+                "table_name": type(obj).__tablename__,
+                "record_key": obj.audit_key(),
+                "class_uuid": _class_uuid(obj) or _class_uuid_by_key(session, obj),
+                "changes": _snapshot(obj),
+            }
+        )
     for ev in events:
         ev["actor"] = actor
     append_events(session.connection(), events)
