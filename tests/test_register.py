@@ -450,3 +450,19 @@ def test_a_row_removed_from_a_collection_is_audited_as_deleted_with_its_class(re
     with register.session() as s:
         ev = s.scalars(sa.select(AuditEvent).where(AuditEvent.record_key == key, AuditEvent.action == "delete")).all()
     assert len(ev) == 1 and ev[0].class_uuid == cu
+
+
+def test_a_sqlite_url_names_a_register_file_of_its_own(tmp_path, capsys):
+    from zunyi_trainer.cli import run
+
+    url = f"sqlite:///{tmp_path / 'elsewhere' / 'county.sqlite3'}"
+    reg = open_register(tmp_path / "data", database_url=url)
+    try:
+        assert reg.path == tmp_path / "elsewhere" / "county.sqlite3" and reg.path.exists()
+        assert not (tmp_path / "data" / "register.sqlite3").exists()
+        info = reg.backup("manual")
+        assert info.path.parent == tmp_path / "data" / "backups"
+    finally:
+        reg.close()
+    assert run(["--data-dir", str(tmp_path / "data"), "--database-url", url, "db", "check"]) == 0
+    assert "county.sqlite3" in capsys.readouterr().out

@@ -197,10 +197,12 @@ class Register:
     backups, attachments, logs and keys in both cases.
     """
 
-    def __init__(self, data_dir: Path, engine: sa.Engine, lock: RegisterLock | None, report: OpenReport) -> None:
+    def __init__(
+        self, data_dir: Path, engine: sa.Engine, lock: RegisterLock | None, report: OpenReport, path: Path | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.is_file = engine.dialect.name == "sqlite"
-        self.path = paths.register_path(data_dir)
+        self.path = path or paths.register_path(data_dir)
         self.location = str(self.path) if self.is_file else engine.url.render_as_string(hide_password=True)
         self.engine = engine
         self.lock = lock
@@ -285,6 +287,14 @@ def open_register(
         return _open_server_register(paths.data_dir(data_dir), database_url)
     base = paths.data_dir(data_dir)
     path = paths.register_path(base)
+    if database_url:  # a SQLite URL names a register file of its own; the data dir keeps the rest
+        name = sa.engine.make_url(database_url).database
+        if not name or name == ":memory:":
+            raise RegisterError(
+                "SQLite 地址必须指向一个文件，例如 sqlite:///county.sqlite3。",
+                "A SQLite URL must name a file, e.g. sqlite:///county.sqlite3.",
+            )
+        path = Path(name).expanduser().resolve()
     report = OpenReport()
     exists = path.exists()
     if not exists and not create:
@@ -294,6 +304,7 @@ def open_register(
             base=str(base),
         )
     base.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     held = RegisterLock(path) if lock else None
     if held is not None:
         held.acquire()
@@ -333,7 +344,7 @@ def open_register(
                 )
             )
         report.created = not exists
-        register = Register(base, engine, held, report)
+        register = Register(base, engine, held, report, path)
         from zunyi_trainer.seeding import ensure_reference_data  # after the schema exists
 
         with register.transaction() as s:
