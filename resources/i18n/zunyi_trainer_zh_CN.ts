@@ -84,6 +84,10 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>未能完成</translation>
     </message>
     <message>
+        <source>Please wait</source>
+        <translation>请稍候</translation>
+    </message>
+    <message>
         <source>Cannot delete</source>
         <translation>不能删除</translation>
     </message>
@@ -805,6 +809,10 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <message>
         <source>The application was submitted. Please look at these warnings:</source>
         <translation>申请已报审。请留意以下提示：</translation>
+    </message>
+    <message>
+        <source>Please wait</source>
+        <translation>请稍候</translation>
     </message>
 </context>
 <context>

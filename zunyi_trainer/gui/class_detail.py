@@ -43,7 +43,7 @@ from zunyi_trainer import idcard
 from zunyi_trainer.errors import ZunyiError
 from zunyi_trainer.gui import messages, records
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.form_dialog import FormDialog, combo_value, fill_choices, fill_enum, to_qdate
+from zunyi_trainer.gui.form_dialog import FormDialog, combo_value, fill_choices, fill_enum, to_qdate, wait_for_write_message
 from zunyi_trainer.gui.forms.decision_dialog_ui import Ui_DecisionDialog
 from zunyi_trainer.gui.forms.result_dialog_ui import Ui_ResultDialog
 from zunyi_trainer.gui.forms.session_dialog_ui import Ui_SessionDialog
@@ -1246,6 +1246,9 @@ class ClassDetailWindow(QMainWindow):
         return ok
 
     def _write(self, work, table: str) -> bool:
+        if self.ctx.runner.writing:
+            messages.inform(self, self.tr("Please wait"), wait_for_write_message())
+            return False
         try:
             with self.ctx.register.transaction() as s:
                 work(s)

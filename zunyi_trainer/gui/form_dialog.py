@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QTime
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,6 +35,12 @@ from zunyi_trainer.models.enums import LabeledEnum
 log = logging.getLogger(__name__)
 
 EMPTY_DATE = QDate(1900, 1, 1)
+
+
+def wait_for_write_message() -> str:
+    return QCoreApplication.translate(
+        "FormDialog", "An import, export or backup is still running. Save again when it has finished; nothing you typed is lost."
+    )
 
 
 def to_qdate(day: dt.date | None) -> QDate:
@@ -205,12 +211,7 @@ class FormDialog(QDialog):
     def save(self) -> bool:
         self.clear_errors()
         if self.ctx.runner.writing:
-            self.show_field_error(
-                None,
-                self.tr(
-                    "An import, export or backup is still running. Save again when it has finished; nothing you typed is lost."
-                ),
-            )
+            self.show_field_error(None, wait_for_write_message())
             return False
         values = self.values()
         try:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from zunyi_trainer import idcard
 from zunyi_trainer.gui import messages, records
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.form_dialog import combo_value, fill_enum
+from zunyi_trainer.gui.form_dialog import combo_value, fill_enum, wait_for_write_message
 from zunyi_trainer.gui.register_page import RegisterPage
 from zunyi_trainer.gui.table_models import Column, Row, TraineeSqlModel
 from zunyi_trainer.models import (
@@ -41,6 +41,9 @@ def tr(text: str) -> str:
 def delete_with_confirmation(page: QWidget, ctx: AppContext, model: type, record_id: int, label: str, table: str) -> bool:
     """Ask before deleting, saying what else would go with the record; refuse with the reason
     when the register does not allow it. Returns whether the record was deleted."""
+    if ctx.runner.writing:
+        messages.inform(page, tr("Please wait"), wait_for_write_message())
+        return False
     with ctx.register.session() as s:
         obj = s.get(model, record_id)
         if obj is None:
