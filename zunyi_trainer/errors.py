@@ -18,6 +18,8 @@ class ZunyiError(Exception):
     code = "error"
 
     def __init__(self, zh: str, en: str, /, *, code: str | None = None, **data: Any) -> None:
+        if "{code}" in zh or "{code}" in en:  # `code` is the error's own code, never a placeholder
+            raise TypeError("a ZunyiError message may not use {code} as a placeholder: rename it")
         self.zh = zh.format(**data) if data else zh
         self.en = en.format(**data) if data else en
         if code:

@@ -24,10 +24,16 @@ class Context:
         return paths.logs_dir(self.data_dir) / "zunyi-trainer.log"
 
     def setup_logging(self) -> None:
-        """Full details to a rotating log file in the data dir; the terminal only gets sentences."""
+        """Full details to a rotating log file in the data dir; the terminal only gets sentences.
+
+        One handler at a time: a later command in the same process (tests, the self-test) logs
+        into its own data dir, not the first one's."""
         root = logging.getLogger()
-        if any(getattr(h, "_zunyi", False) for h in root.handlers):
-            return
+        for old in [h for h in root.handlers if getattr(h, "_zunyi", False)]:
+            if getattr(old, "baseFilename", None) == str(self.log_file.resolve()):
+                return
+            root.removeHandler(old)
+            old.close()
         try:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)
             handler = logging.handlers.RotatingFileHandler(self.log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
