@@ -70,3 +70,13 @@ def test_every_revision_has_a_fixture_register():
     revisions = {r.revision for r in ScriptDirectory.from_config(register_db.alembic_config()).walk_revisions()}
     have = {p.stem for p in FIXTURES.glob("*.sql")}
     assert revisions <= have, f"missing fixture registers for {sorted(revisions - have)}"
+
+
+def test_the_fast_revision_reader_agrees_with_alembic():
+    """Starting the app reads revisions from the migration files without importing Alembic; it
+    must see exactly what Alembic sees."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(register_db.alembic_config())
+    assert register_db.head_revision() == script.get_current_head()
+    assert register_db.known_revisions() == {r.revision for r in script.walk_revisions()}

@@ -9,8 +9,10 @@ foreign keys off and ``foreign_key_check`` after, all in one transaction.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -18,10 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,23 +72,48 @@ def make_engine(url: str | Path) -> sa.Engine:
     return engine
 
 
-def alembic_config(connection: sa.Connection | None = None) -> Config:
+def alembic_config(connection: sa.Connection | None = None):
+    """Alembic's configuration for the app's migrations (Alembic is imported only here and for
+    an upgrade: every start of the app reads the revisions without it)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.migrations_dir()))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+_REVISION = re.compile(r"^revision(?::\s*str)?\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision(?::[^=]+)?=\s*(?:['\"]([^'\"]+)['\"]|None)", re.M)
+
+
+@functools.lru_cache(maxsize=1)
+def _revision_graph() -> dict[str, str | None]:
+    """revision -> down_revision, read from the migration files' headers."""
+    graph: dict[str, str | None] = {}
+    for path in sorted((paths.migrations_dir() / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev:
+            graph[rev.group(1)] = down.group(1) if down else None
+    return graph
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+    graph = _revision_graph()
+    parents = {down for down in graph.values() if down}
+    heads = [rev for rev in graph if rev not in parents]
+    return heads[0] if len(heads) == 1 else ""
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(_revision_graph())
 
 
 def current_revision(connection: sa.Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def _raw(connection: sa.Connection) -> sqlite3.Connection:
@@ -108,6 +131,8 @@ def upgrade(engine: sa.Engine) -> tuple[str | None, str]:
             _raw(conn).execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or it is ignored
         try:
             with conn.begin():
+                from alembic import command
+
                 command.upgrade(alembic_config(conn), "head")
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -45,7 +45,24 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+_GLOBAL_WITH_VALUE = ("--data-dir", "--database-url")
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command word in ``argv`` (None when there is none), found without importing every
+    command module: opening the window should not pay for loading the Excel, PDF and exchange code."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _GLOBAL_WITH_VALUE:
+            next(args, None)
+        elif arg.startswith("-"):
+            continue
+        else:
+            return arg
+    return None
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="zunyi-trainer",
         description=text(
@@ -73,13 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if _command_of(argv) in (None, "gui") and not {"-h", "--help"} & set(argv):
+        parser = build_parser(["zunyi_trainer.cli.gui_commands"])
+    else:
+        parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
         from zunyi_trainer.selftest import run_self_test
