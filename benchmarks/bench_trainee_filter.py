@@ -10,7 +10,6 @@ Standalone: ``uv run python -m benchmarks.bench_trainee_filter [--trainees N] [-
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import random
 import sqlite3
@@ -23,9 +22,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benchmarks.common import Result, compare
-from zunyi_trainer import idcard
+from benchmarks.generate import trainee_rows
 from zunyi_trainer.db import open_register
-from zunyi_trainer.demo import AREAS_BEFORE_1997, AREAS_FROM_1997, GIVEN, SURNAMES
 from zunyi_trainer.models import Institution, Trainee
 from zunyi_trainer.timeutil import now_utc
 
@@ -57,35 +55,7 @@ def build(data_dir: Path, trainees: int, seed: int = 11) -> Path:
                 ],
             )
             inst_id = conn.execute(sa.select(Institution.id)).scalar_one()
-            used: set[str] = set()
-            rows = []
-            today = dt.date.today()
-            while len(rows) < trainees:
-                birth = today - dt.timedelta(days=rng.randrange(18 * 365 + 30, 58 * 365))
-                number = idcard.make_number(
-                    rng.choice(AREAS_BEFORE_1997 if birth.year < 1997 else AREAS_FROM_1997), birth, rng.randrange(1, 999)
-                )
-                if number in used:
-                    continue
-                used.add(number)
-                rows.append(
-                    {
-                        "uuid": uuid.uuid4(),
-                        "institution_id": inst_id,
-                        "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                        "id_number": number,
-                        "sex": "M" if int(number[16]) % 2 else "F",
-                        "birth_date": birth,
-                        "phone": "1" + str(rng.randrange(3, 10)) + "".join(str(rng.randrange(10)) for _ in range(9)),
-                        "category": "other",
-                        "household_address": "贵州省遵义市",
-                        "current_address": "",
-                        "employer": "",
-                        "notes": "",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
+            rows = trainee_rows(rng, inst_id, trainees, now)
             for i in range(0, len(rows), 20_000):
                 conn.execute(Trainee.__table__.insert(), rows[i : i + 20_000])
     finally:

@@ -58,6 +58,39 @@ def _insert(conn: sa.Connection, model, rows: list[dict], *, audited: bool = Tru
             )
 
 
+def trainee_rows(rng: random.Random, institution_id: int, count: int, now: dt.datetime) -> list[dict]:
+    """``count`` trainees with valid, distinct ID numbers whose area codes fit their birth years."""
+    used: set[str] = set()
+    rows: list[dict] = []
+    today = dt.date.today()
+    while len(rows) < count:
+        birth = today - dt.timedelta(days=rng.randrange(18 * 365 + 30, 58 * 365))
+        areas = AREAS_BEFORE_1997 if birth.year < 1997 else AREAS_FROM_1997
+        number = idcard.make_number(rng.choice(areas), birth, rng.randrange(1, 999))
+        if number in used:
+            continue
+        used.add(number)
+        rows.append(
+            {
+                "uuid": uuid.uuid4(),
+                "institution_id": institution_id,
+                "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                "id_number": number,
+                "sex": "M" if int(number[16]) % 2 else "F",
+                "birth_date": birth,
+                "phone": "1" + str(rng.randrange(3, 10)) + "".join(str(rng.randrange(10)) for _ in range(9)),
+                "category": "other",
+                "household_address": "贵州省遵义市",
+                "current_address": "",
+                "employer": "",
+                "notes": "",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return rows
+
+
 def generate(data_dir: Path, *, classes: int = 1000, trainees: int = 25_000, seed: int = 5, log=print) -> Path:
     rng = random.Random(seed)
     reg: Register = open_register(data_dir)
@@ -124,38 +157,11 @@ def generate(data_dir: Path, *, classes: int = 1000, trainees: int = 25_000, see
             ]
             _insert(conn, Venue, venues)
             venue_ids = conn.execute(sa.select(Venue.id)).scalars().all()
-            used: set[str] = set()
-            rows = []
-            today = dt.date.today()
-            while len(rows) < trainees:
-                birth = today - dt.timedelta(days=rng.randrange(18 * 365 + 30, 58 * 365))
-                areas = AREAS_BEFORE_1997 if birth.year < 1997 else AREAS_FROM_1997
-                number = idcard.make_number(rng.choice(areas), birth, rng.randrange(1, 999))
-                if number in used:
-                    continue
-                used.add(number)
-                rows.append(
-                    {
-                        "uuid": uuid.uuid4(),
-                        "institution_id": inst_id,
-                        "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                        "id_number": number,
-                        "sex": "M" if int(number[16]) % 2 else "F",
-                        "birth_date": birth,
-                        "phone": "1" + str(rng.randrange(3, 10)) + "".join(str(rng.randrange(10)) for _ in range(9)),
-                        "category": "other",
-                        "household_address": "贵州省遵义市",
-                        "current_address": "",
-                        "employer": "",
-                        "notes": "",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
+            rows = trainee_rows(rng, inst_id, trainees, now)
             _insert(conn, Trainee, rows)
             trainee_ids = conn.execute(sa.select(Trainee.id)).scalars().all()
             log(f"  people: {time.perf_counter() - t0:.1f}s")
-            start0 = today - dt.timedelta(days=5 * 365)
+            start0 = dt.date.today() - dt.timedelta(days=5 * 365)
             class_rows = []
             for k in range(classes):
                 start = start0 + dt.timedelta(days=k * 5 * 365 // classes)
