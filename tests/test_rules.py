@@ -622,3 +622,25 @@ def test_checking_changes_nothing(demo_register) -> None:
         check_school(s, s.scalars(sa.select(Institution)).one())
         assert not s.new and not s.dirty and not s.deleted
         assert last_event(s.connection()) == before
+
+
+def test_the_demo_school_exercises_most_rules(demo_register) -> None:
+    """A newcomer opening the demo sees the checks at work: more than half of the rule codes
+    are raised somewhere in it, each by a slip planted where it would happen in real life."""
+    from zunyi_trainer.models import Institution
+    from zunyi_trainer.rules.catalogue import CATALOGUE
+
+    with demo_register.session() as s:
+        found = codes(check_school(s, s.scalars(sa.select(Institution)).one()))
+        for c in s.scalars(sa.select(TrainingClass)):
+            found |= codes(check_class(s, c))
+    assert len(found) > len(CATALOGUE) / 2, sorted(found)
+    assert {
+        "teacher.part_time_limit",
+        "teacher.unqualified",
+        "session.teacher_double_booked",
+        "session.identical_sign_ins",
+        "trainee.shared_phone",
+        "class.changed_after_approval",
+        "class.hours_below_minimum",
+    } <= found

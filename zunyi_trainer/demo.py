@@ -186,6 +186,57 @@ class DemoBuilder:
             with self.reg.transaction() as s:
                 self.make_class(s, plan, pool)
             self.progress(i + 1, len(plans))
+        with self.reg.transaction() as s:
+            self.everyday_slips(s)
+
+    def everyday_slips(self, s: Session) -> None:
+        """What goes wrong in a real office, so that the checks have something to show: each slip
+        is one the rules catch (named in the comment), none on the draft that is ready to submit."""
+        year = self.today.year
+        by_code = {c.code[-3:]: c for c in s.scalars(sa.select(TrainingClass))}
+        running, next_up = by_code.get("005"), by_code.get("006")
+        approved, submitted, rejected = by_code.get("007"), by_code.get("008"), by_code.get("009")
+        if running is None or next_up is None or approved is None or submitted is None or rejected is None:
+            return  # a scaled-down demo without these stages
+        # session.attendance_missing: yesterday's sheet of the running class is not typed in yet.
+        held = [x for x in running.sessions if x.date < self.today]
+        if held:
+            for mark in list(held[-1].attendance):
+                s.delete(mark)
+        # session.identical_sign_ins: one paper sheet was typed in with the class's start time for all.
+        if len(held) > 1:
+            first = held[0]
+            for mark in first.attendance:
+                if mark.sign_in_at is not None:
+                    mark.sign_in_at = local_instant(first.date, first.start_time)
+        # class.submit_late: the running class was sent to the county five days before it began.
+        running.submitted_at = local_instant(running.start_date - dt.timedelta(days=5), dt.time(9, 0))
+        # trainee.shared_phone: three trainees of one class left the village official's number.
+        trainees = [e.trainee for e in next_up.enrollments[:3]]
+        for t in trainees:
+            t.phone = "13885212345"
+        # class.changed_after_approval + teacher.unqualified: after approval, a later session of the
+        # class got a stand-in teacher who holds no certificate for its trade.
+        later = [x for x in next_up.sessions if x.date >= self.today]
+        stand_in = next(t for t in self.teachers if t.specialty == "家政服务员")
+        if later:
+            later[-1].teacher = s.merge(stand_in)
+        # teacher.part_time_limit: the guitar teacher also teaches at three other schools this year.
+        guitar = s.merge(next(t for t in self.teachers if t.specialty == "吉他胴部制作"))
+        have = {a.institution_name for a in guitar.affiliations if a.year == year}
+        for name in ("汇川区鸿鹄职业培训学校", "遵义市红花岗区技能人才培训中心", "正安县吉他产业职业技能培训学校"):
+            if name not in have:
+                guitar.affiliations.append(TeacherAffiliation(year=year, institution_name=name))
+        # session.teacher_double_booked + session.venue_double_booked: the submitted class's first
+        # session was put at the same hour, room and teacher as a session of the approved class.
+        overlap = [(a, b) for a in approved.sessions for b in submitted.sessions if a.date == b.date]
+        if overlap:
+            a, b = overlap[0]
+            b.start_time, b.end_time, b.teacher, b.venue = a.start_time, a.end_time, a.teacher, a.venue
+        # class.hours_below_minimum: the rejected class was planned two sessions short.
+        for x in rejected.sessions[-2:]:
+            rejected.sessions.remove(x)
+        rejected.rejection_reason = "总课时不足 40 课时，且实训场地面积不足。请补足课时、调整场地后重新申报。"
 
     def institution(self, s: Session) -> Institution:
         inst = Institution(
