@@ -65,11 +65,15 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _chain_hash(*fields: str) -> str:
+    """SHA-256 over the fields, each length-prefixed (so no field can pose as another); the last
+    field is the previous event's hash, so editing, removing or reordering breaks the chain."""
+    return hashlib.sha256("".join(_field(f) for f in fields).encode("utf-8")).hexdigest()
+
+
 def event_hash(ev: dict[str, Any], at_iso: str | None = None) -> str:
-    """SHA-256 over the event's fields, each length-prefixed (so no field can pose as another),
-    ending with the previous event's hash: editing, removing or reordering breaks the chain."""
     class_uuid = ev["class_uuid"]
-    fields = (
+    return _chain_hash(
         str(ev["id"]),
         at_iso if at_iso is not None else jsonable(ev["at"]),
         ev["actor"],
@@ -80,8 +84,6 @@ def event_hash(ev: dict[str, Any], at_iso: str | None = None) -> str:
         ev["changes"],
         ev["prev_hash"],
     )
-    data = "".join(_field(f) for f in fields)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def last_event(connection: sa.Connection) -> tuple[int, str]:
@@ -124,7 +126,6 @@ def append_events(connection: sa.Connection, events: Iterable[dict[str, Any]]) -
     instants: dict[dt.datetime, tuple[dt.datetime, str, str]] = {}
     # class uuid (as given) -> (uuid, hashed form, stored SQLite form)
     classes: dict[Any, tuple[uuid.UUID | None, str, str | None]] = {None: (None, "", None)}
-    sha256 = hashlib.sha256
     rows: list[Any] = []
     for ev in pending:
         last_id += 1
@@ -141,19 +142,7 @@ def append_events(connection: sa.Connection, events: Iterable[dict[str, Any]]) -
         actor = ev.get("actor") or default
         record_key = str(ev["record_key"])
         changes = ev["changes"] if isinstance(ev["changes"], str) else canonical_json(ev["changes"])
-        # The same bytes as event_hash() builds, without a dict per event.
-        data = (
-            _field(str(last_id))
-            + _field(inst[1])
-            + _field(actor)
-            + _field(ev["action"])
-            + _field(ev["table_name"])
-            + _field(record_key)
-            + _field(cls[1])
-            + _field(changes)
-            + _field(prev)
-        )
-        digest = sha256(data.encode("utf-8")).hexdigest()
+        digest = _chain_hash(str(last_id), inst[1], actor, ev["action"], ev["table_name"], record_key, cls[1], changes, prev)
         if sqlite:
             rows.append((last_id, inst[2], actor, ev["action"], ev["table_name"], record_key, cls[2], changes, prev, digest))
         else:
