@@ -1,8 +1,8 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Register in use</source>
         <translation>登记册正在使用</translation>
@@ -735,7 +735,7 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>退学原因：</translation>
     </message>
     <message>
-        <source>Enter the reason: the county's archive keeps it.</source>
+        <source>Enter the reason: the county&apos;s archive keeps it.</source>
         <translation>请填写原因：县里的档案会保留它。</translation>
     </message>
     <message>
@@ -913,7 +913,7 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>不予批准</translation>
     </message>
     <message>
-        <source>Record the county's decision</source>
+        <source>Record the county&apos;s decision</source>
         <translation>登记县人社局批复</translation>
     </message>
     <message>
@@ -1672,7 +1672,7 @@ The offline register of a private vocational training school.</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <source>Classes waiting for the county's decision</source>
+        <source>Classes waiting for the county&apos;s decision</source>
         <translation>等待县人社局批复的培训班</translation>
     </message>
     <message>
