@@ -485,6 +485,7 @@ class ClassDetailWindow(QMainWindow):
             self.action_buttons[key] = button
             actions.addWidget(button)
         actions.addStretch(1)
+        self._add_documents_menu(central, actions)
         layout.addLayout(actions)
         self.tabs = QTabWidget(central)
         self.tabs.setObjectName("classTabs")
@@ -499,6 +500,18 @@ class ClassDetailWindow(QMainWindow):
         self._build_checks()
         ctx.records_changed.connect(self._changed)
         self.reload()
+
+    def _add_documents_menu(self, parent: QWidget, row: QHBoxLayout) -> None:
+        """文书: application, sign-in sheets, archive PDF, archive package (gui/document_actions.py)."""
+        from zunyi_trainer.gui.document_actions import ClassDocuments
+
+        self.documents = ClassDocuments(self.ctx, self.class_id, self, selected_session=lambda: _selected_id(self.sessions))
+        menu = self.documents.menu()
+        self.addActions(menu.actions())  # their shortcuts work anywhere in the window
+        button = QPushButton(self.tr("Documents"), parent)
+        button.setObjectName("documentsButton")
+        button.setMenu(menu)
+        row.addWidget(button)
 
     def _tab(self, key: str, title: str) -> QWidget:
         page = QWidget(self.tabs)
@@ -609,23 +622,12 @@ class ClassDetailWindow(QMainWindow):
         layout.addWidget(self.import_report, 1)
 
     def _build_attendance(self) -> None:
+        from zunyi_trainer.gui.attendance_grid import AttendanceGrid
+
         page = self._tab("attendance", self.tr("Attendance"))
         layout = QVBoxLayout(page)
-        self.attendance_label = QLabel(page)
-        self.attendance_label.setWordWrap(True)
-        layout.addWidget(self.attendance_label)
-        self.attendance = _table(
-            [
-                self.tr("Full name"),
-                self.tr("Attended periods"),
-                self.tr("Counted periods"),
-                self.tr("Rate"),
-                self.tr("Subsidy threshold"),
-            ],
-            page,
-        )
-        self.attendance.setObjectName("attendanceSummary")
-        layout.addWidget(self.attendance)
+        self.attendance_grid = AttendanceGrid(self.ctx, self.class_id, page)
+        layout.addWidget(self.attendance_grid)
 
     def _build_results(self) -> None:
         page = self._tab("results", self.tr("Assessment and certificates"))
@@ -842,39 +844,7 @@ class ClassDetailWindow(QMainWindow):
         )
 
     def _load_attendance(self, s, c: TrainingClass) -> None:
-        try:
-            from zunyi_trainer.attendance import class_rates
-            from zunyi_trainer.settings import load_settings
-
-            settings = load_settings(s)
-            rates = class_rates(s, c, settings)
-        except Exception:
-            log.exception("attendance rates could not be computed")
-            self.attendance_label.setText(self.tr("The attendance rates could not be computed; see the log."))
-            return
-        names = {e.id: e.trainee.name for e in c.enrollments}
-        rows, colours = [], []
-        for enrollment_id, rate in sorted(rates.items(), key=lambda kv: kv[1].rate):
-            rows.append(
-                (
-                    enrollment_id,
-                    [
-                        names.get(enrollment_id, ""),
-                        f"{rate.attended_periods:.1f}".removesuffix(".0"),
-                        str(rate.counted_periods),
-                        f"{rate.rate:.0%}",
-                        self.tr("Reached") if rate.eligible else self.tr("Below"),
-                    ],
-                )
-            )
-            colours.append(None if rate.eligible or not rate.counted_periods else QColor("#b3261e"))
-        _fill(self.attendance, rows, colours)
-        below = sum(1 for r in rates.values() if r.counted_periods and not r.eligible)
-        self.attendance_label.setText(
-            self.tr("Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it.")
-            .replace("%1", f"{settings.attendance_threshold:.0%}")
-            .replace("%2", str(below))
-        )
+        self.attendance_grid.reload()  # its own three queries; unsaved entries stay
 
     def _load_results(self, c: TrainingClass) -> None:
         _fill(
