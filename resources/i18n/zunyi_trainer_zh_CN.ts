@@ -353,6 +353,405 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     </message>
 </context>
 <context>
+    <name>AttendanceGrid</name>
+    <message>
+        <source>Space: next status · F: rest of the session present · Del: take back · Ctrl+S: save · Ctrl+Z: undo</source>
+        <translation>空格 换下一状态 · F 其余出勤 · Del 取消未保存的 · Ctrl+S 保存 · Ctrl+Z 撤销</translation>
+    </message>
+    <message>
+        <source>Save marks</source>
+        <translation>保存考勤</translation>
+    </message>
+    <message>
+        <source>Save every unsaved entry at once (Ctrl+S)</source>
+        <translation>一次保存全部未保存的考勤 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Mark the session as</source>
+        <translation>整个课次记为</translation>
+    </message>
+    <message>
+        <source>Mark the trainee as</source>
+        <translation>该学员全部记为</translation>
+    </message>
+    <message>
+        <source>Rest present (F)</source>
+        <translation>其余出勤 (F)</translation>
+    </message>
+    <message>
+        <source>Mark every unmarked trainee of the selected session present</source>
+        <translation>把所选课次中尚未记录的学员都记为出勤</translation>
+    </message>
+    <message>
+        <source>This session&apos;s sign-in sheet…</source>
+        <translation>本课次的签到表…</translation>
+    </message>
+    <message>
+        <source>The day&apos;s sign-in sheets…</source>
+        <translation>当天的签到表…</translation>
+    </message>
+    <message>
+        <source>Sign-in sheet</source>
+        <translation>签到表</translation>
+    </message>
+    <message>
+        <source>Punch log of the terminal…</source>
+        <translation>考勤机打卡记录…</translation>
+    </message>
+    <message>
+        <source>Filled attendance workbook…</source>
+        <translation>填好的考勤表…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Selected mark</source>
+        <translation>所选考勤</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>签到</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>签退</translation>
+    </message>
+    <message>
+        <source>Use these times</source>
+        <translation>按这两个时间记录</translation>
+    </message>
+    <message>
+        <source>Enter the times; the status follows from the school&apos;s tolerances</source>
+        <translation>填写签到、签退时间，按本校的迟到、早退标准得出考勤状态</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>The attendance could not be read; see the log.</source>
+        <translation>无法读取考勤，详见日志。</translation>
+    </message>
+    <message>
+        <source>Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it.</source>
+        <translation type="unfinished">按课时计算的出勤率（截至今天）。补贴标准线 %1；%2 名学员未达标。</translation>
+    </message>
+    <message>
+        <source>%1 unsaved entry(ies): save with Ctrl+S.</source>
+        <translation>%1 条未保存，按 Ctrl+S 保存。</translation>
+    </message>
+    <message>
+        <source>The class is archived: its attendance can no longer be changed.</source>
+        <translation>本班已归档，考勤不能再修改。</translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source> (not saved)</source>
+        <translation>（未保存）</translation>
+    </message>
+    <message>
+        <source>Recorded by %1, %2 (%3)</source>
+        <translation>%1 于 %2 记录（%3）</translation>
+    </message>
+    <message>
+        <source>Late correction: %1</source>
+        <translation>补录：%1</translation>
+    </message>
+    <message>
+        <source>Reason for leave: %1</source>
+        <translation>请假事由：%1</translation>
+    </message>
+    <message>
+        <source>Outside the trainee&apos;s enrolment: not marked.</source>
+        <translation>不在该学员的在班期间，不记考勤。</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation type="unfinished">考勤</translation>
+    </message>
+    <message>
+        <source>On leave</source>
+        <translation>请假</translation>
+    </message>
+    <message>
+        <source>Reason for the leave (e.g. 病假):</source>
+        <translation>请假事由（如 病假）：</translation>
+    </message>
+    <message>
+        <source>Enter the reason for the leave: the archive keeps it.</source>
+        <translation>请填写请假事由，档案中要保存。</translation>
+    </message>
+    <message>
+        <source>Late correction</source>
+        <translation>补录</translation>
+    </message>
+    <message>
+        <source>%1 mark(s) change what was recorded (补录). Reason for the correction:</source>
+        <translation>有 %1 条考勤改动了已记录的内容（补录）。补录原因：</translation>
+    </message>
+    <message>
+        <source>Enter the reason for the correction: the archive keeps it.</source>
+        <translation>请填写补录原因，档案中要保存。</translation>
+    </message>
+    <message>
+        <source>Mark %1</source>
+        <translation>记为%1</translation>
+    </message>
+    <message>
+        <source>Take back</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Rest of the session present</source>
+        <translation>其余记为出勤</translation>
+    </message>
+    <message>
+        <source>Select a cell of the session first.</source>
+        <translation>请先选中该课次中的一格。</translation>
+    </message>
+    <message>
+        <source>Session marked %1</source>
+        <translation>整个课次记为%1</translation>
+    </message>
+    <message>
+        <source>Select a cell of the trainee first.</source>
+        <translation>请先选中该学员的一格。</translation>
+    </message>
+    <message>
+        <source>Trainee marked %1</source>
+        <translation>该学员记为%1</translation>
+    </message>
+    <message>
+        <source>The sign-out time is earlier than the sign-in time; check them.</source>
+        <translation>签退时间早于签到时间，请核对。</translation>
+    </message>
+    <message>
+        <source>Times entered</source>
+        <translation>填写时间</translation>
+    </message>
+    <message>
+        <source>Please wait</source>
+        <translation type="unfinished">请稍候</translation>
+    </message>
+    <message>
+        <source>Unsaved attendance</source>
+        <translation>考勤未保存</translation>
+    </message>
+    <message>
+        <source>%1 attendance entry(ies) are not saved yet. Save them?</source>
+        <translation>还有 %1 条考勤没有保存。现在保存吗？</translation>
+    </message>
+    <message>
+        <source>Save or undo the unsaved entries first.</source>
+        <translation>请先保存或撤销未保存的考勤。</translation>
+    </message>
+    <message>
+        <source>Save the sign-in sheet</source>
+        <translation>保存签到表</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>The class has no sessions yet.</source>
+        <translation>本班还没有课程安排。</translation>
+    </message>
+    <message>
+        <source>Making the sign-in sheet…</source>
+        <translation>正在生成签到表…</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <source>Import a punch log</source>
+        <translation>导入考勤机打卡记录</translation>
+    </message>
+    <message>
+        <source>Import a filled attendance workbook</source>
+        <translation>导入填好的考勤表</translation>
+    </message>
+    <message>
+        <source>Workbooks and CSV (*.xlsx *.xls *.csv *.txt)</source>
+        <translation>表格文件 (*.xlsx *.xls *.csv *.txt)</translation>
+    </message>
+    <message>
+        <source>Recording the marks…</source>
+        <translation>正在记录考勤…</translation>
+    </message>
+    <message>
+        <source>Checking the file…</source>
+        <translation>正在检查文件…</translation>
+    </message>
+</context>
+<context>
+    <name>AttendanceGridModel</name>
+    <message>
+        <source>Rate</source>
+        <translation type="unfinished">出勤率</translation>
+    </message>
+    <message>
+        <source>Subsidy</source>
+        <translation>补贴资格</translation>
+    </message>
+    <message>
+        <source>periods</source>
+        <translation>课时</translation>
+    </message>
+    <message>
+        <source>Attended / expected</source>
+        <translation>实到/应到</translation>
+    </message>
+    <message>
+        <source> (withdrawn)</source>
+        <translation>（已退学）</translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source> (not saved)</source>
+        <translation>（未保存）</translation>
+    </message>
+    <message>
+        <source>Signed in – out: %1</source>
+        <translation>签到–签退：%1</translation>
+    </message>
+    <message>
+        <source>Reason for leave: %1</source>
+        <translation>请假事由：%1</translation>
+    </message>
+    <message>
+        <source>Late correction: %1</source>
+        <translation>补录：%1</translation>
+    </message>
+    <message>
+        <source>Reached</source>
+        <translation type="unfinished">达标</translation>
+    </message>
+    <message>
+        <source>Below</source>
+        <translation type="unfinished">未达标</translation>
+    </message>
+    <message>
+        <source>%1 of %2 periods attended; threshold %3</source>
+        <translation>应计 %2 课时，出勤 %1 课时；补贴标准线 %3</translation>
+    </message>
+    <message>
+        <source>Not subsidised in this class</source>
+        <translation>本班不享受补贴</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1</source>
+        <translation>未记录 %1</translation>
+    </message>
+</context>
+<context>
+    <name>BackupsPanel</name>
+    <message>
+        <source>Back up now</source>
+        <translation type="unfinished">立即备份</translation>
+    </message>
+    <message>
+        <source>Take a backup of the register now (Ctrl+S anywhere in the window)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the chosen backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the backups folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation type="unfinished">备份时间</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished">大小</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished">文件</translation>
+    </message>
+    <message>
+        <source>A backup is taken before every upgrade and before every restore; the newest ten, one a day for two weeks and one a month for two years are kept. Copy them to a USB stick from time to time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept in: %1</source>
+        <translation type="unfinished">保存位置：%1</translation>
+    </message>
+    <message>
+        <source>Backup saved: %1</source>
+        <translation type="unfinished">已备份：%1</translation>
+    </message>
+    <message>
+        <source>Backing up the register…</source>
+        <translation type="unfinished">正在备份登记册…</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This register is kept on a database server; its administrator restores it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Work is still running (an import, export or backup). Restore when it has finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the register with the backup taken %1?
+
+Everything entered after that time will no longer be in the register. The register as it is now is kept as a backup first (before a restore), so this can be undone. Open class windows are closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The register was restored from the backup taken %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The register as it was before is kept at: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the register…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ClassDetailWindow</name>
     <message>
         <source>Submit for approval</source>
@@ -377,6 +776,10 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <message>
         <source>Back to draft</source>
         <translation>退回草稿</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Basic information</source>
@@ -501,22 +904,6 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <message>
         <source>Attendance</source>
         <translation>考勤</translation>
-    </message>
-    <message>
-        <source>Attended periods</source>
-        <translation>出勤课时</translation>
-    </message>
-    <message>
-        <source>Counted periods</source>
-        <translation>应出勤课时</translation>
-    </message>
-    <message>
-        <source>Rate</source>
-        <translation>出勤率</translation>
-    </message>
-    <message>
-        <source>Subsidy threshold</source>
-        <translation>补贴标准线</translation>
     </message>
     <message>
         <source>Assessment and certificates</source>
@@ -665,22 +1052,6 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <message>
         <source>, venue seats %1</source>
         <translation>，场地座位 %1 个</translation>
-    </message>
-    <message>
-        <source>The attendance rates could not be computed; see the log.</source>
-        <translation>无法计算出勤率，详见日志。</translation>
-    </message>
-    <message>
-        <source>Reached</source>
-        <translation>达标</translation>
-    </message>
-    <message>
-        <source>Below</source>
-        <translation>未达标</translation>
-    </message>
-    <message>
-        <source>Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it.</source>
-        <translation>按课时计算的出勤率（截至今天）。补贴标准线 %1；%2 名学员未达标。</translation>
     </message>
     <message>
         <source>The rules could not be checked; see the log.</source>
@@ -903,6 +1274,115 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     </message>
 </context>
 <context>
+    <name>ClassDocuments</name>
+    <message>
+        <source>&amp;Documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class-opening &amp;application with attachments…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in sheet for one &amp;session…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in sheets for one &amp;day…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class a&amp;rchive (一班一档)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the archive &amp;package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 finding(s) must be put right before the county can approve the class; they are listed in part 4 of the application.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the application…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class-opening application %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in sheets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The class has no sessions yet. Build its timetable first (tab Timetable).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in sheet</source>
+        <translation>签到表</translation>
+    </message>
+    <message>
+        <source>Which session?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the sign-in sheet…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in sheet %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in sheets for which day?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the sign-in sheets…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in sheets %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the class archive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class archive %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where should the archive package go? (a folder or a USB stick)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the archive package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already exists in this folder. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archive package exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The archive package of %1 was saved as
+%2
+(%3 KB). It holds the archive, the application, the sign-in sheets, every attachment and an index page (索引.html) with each file&apos;s SHA-256.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the archive package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DecisionDialog</name>
     <message>
         <source>Approved</source>
@@ -935,6 +1415,33 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <message>
         <source>Remarks or reason</source>
         <translation>备注或原因</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentActions</name>
+    <message>
+        <source>Equipment report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Equipment spend report for the year:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the equipment report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Equipment report %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Equipment report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The yearly report of equipment bought, renewed and repaired, with its share of the surplus</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -989,6 +1496,37 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     </message>
 </context>
 <context>
+    <name>FilePage</name>
+    <message>
+        <source>Choose the roster file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An Excel workbook (.xlsx) or a CSV file with one trainee a row. Title rows, instruction sheets and other column names are recognised. Nothing is written until the last step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the roster…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A legacy .xls file must first be saved as .xlsx in Excel or WPS. ID numbers must be in a column formatted as text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a roster</source>
+        <translation type="unfinished">导入花名册</translation>
+    </message>
+    <message>
+        <source>Workbooks (*.xlsx *.xlsm *.csv);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FormDialog</name>
     <message>
         <source>(none)</source>
@@ -1017,6 +1555,53 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <message>
         <source>You have changed this form without saving. Close it and discard the changes?</source>
         <translation>表单已修改但尚未保存。关闭并放弃这些修改吗？</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReportDialog</name>
+    <message>
+        <source>Import report</source>
+        <translation>导入报告</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation type="unfinished">行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation type="unfinished">列</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished">值</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished">问题</translation>
+    </message>
+    <message>
+        <source>Needed only to change marks already recorded (补录)</source>
+        <translation>只有改动已记录的考勤（补录）时需要</translation>
+    </message>
+    <message>
+        <source>Reason for the corrections:</source>
+        <translation>补录原因：</translation>
+    </message>
+    <message>
+        <source>Nothing has been written yet. “Import now” records %1 mark(s).</source>
+        <translation>尚未写入任何数据。点“确认导入”将记录 %1 条考勤。</translation>
+    </message>
+    <message>
+        <source>There is nothing to record from this file.</source>
+        <translation>这个文件中没有需要记录的考勤。</translation>
+    </message>
+    <message>
+        <source>Rows with errors are left out.</source>
+        <translation>有错误的行不导入。</translation>
+    </message>
+    <message>
+        <source>Import now</source>
+        <translation>确认导入</translation>
     </message>
 </context>
 <context>
@@ -1072,6 +1657,41 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <message>
         <source>Approved trades</source>
         <translation>核准的职业（工种）</translation>
+    </message>
+</context>
+<context>
+    <name>IssueModel</name>
+    <message>
+        <source>Row</source>
+        <translation type="unfinished">行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation type="unfinished">列</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished">类别</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished">编号</translation>
+    </message>
+    <message>
+        <source>What to fix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value in the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation type="unfinished">警告</translation>
     </message>
 </context>
 <context>
@@ -1216,6 +1836,45 @@ The offline register of a private vocational training school.</source>
     </message>
 </context>
 <context>
+    <name>MappingPage</name>
+    <message>
+        <source>What was found in the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the sheet, the header row and which column holds what; correct any drop-down that is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the roster…</source>
+        <translation type="unfinished">正在检查花名册…</translation>
+    </message>
+    <message>
+        <source>Sheet:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header row:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation type="unfinished">显示列</translation>
+    </message>
+    <message>
+        <source>The first rows under the header:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (hidden)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(not imported)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OverviewPage</name>
     <message>
         <source>Trainees trained this year</source>
@@ -1226,20 +1885,44 @@ The offline register of a private vocational training school.</source>
         <translation>培训班</translation>
     </message>
     <message>
-        <source>Teachers</source>
-        <translation>师资</translation>
-    </message>
-    <message>
-        <source>Equipment spend this year</source>
-        <translation>本年设备投入</translation>
-    </message>
-    <message>
         <source>Sessions in the next 7 days</source>
         <translation>未来 7 天的课次</translation>
     </message>
     <message>
         <source>Date</source>
         <translation>日期</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Compute the figures again (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Average attendance this year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subsidy due this year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trainees by industry against the plan&apos;s 2023–2025 targets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attendance over the last 8 weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Concerns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to open the record</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Time</source>
@@ -1258,6 +1941,66 @@ The offline register of a private vocational training school.</source>
         <translation>场地</translation>
     </message>
     <message>
+        <source>in classes running or ended in %1; %2 trainees in the register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 periods attended (by hours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yuan for %1 eligible trainees in %2 completed subsidised classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>2023–2025 (plan period)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From 2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other industries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (target %2, %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The school&apos;s contribution: %1 trainee places in 2023–2025, %2 of the city&apos;s target of %3; %4 since 2026. Counted: trainees not withdrawn from classes that took place.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attendance %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blocks</source>
+        <translation type="unfinished">阻止</translation>
+    </message>
+    <message>
+        <source>Not approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate</source>
+        <translation type="unfinished">证书</translation>
+    </message>
+    <message>
+        <source>Attendance low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reporting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Needs attention</source>
         <translation>需要留意</translation>
     </message>
@@ -1270,32 +2013,107 @@ The offline register of a private vocational training school.</source>
         <translation>详情</translation>
     </message>
     <message>
+        <source>The figures are computed when this page is first shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Computing the figures…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No institution yet: fill in the institution profile under Settings.</source>
         <translation>尚无机构信息：请在“设置”中填写机构概况。</translation>
     </message>
+</context>
+<context>
+    <name>PdfPreview</name>
     <message>
-        <source>%1 trainees in the register</source>
-        <translation>学员库共 %1 人</translation>
+        <source>Preview: %1</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>full-time %1, part-time %2 (full-time share %3)</source>
-        <translation>专职 %1 人，兼职 %2 人（专职占 %3）</translation>
+        <source>Print…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>yuan since 1 January</source>
-        <translation>元（自 1 月 1 日起）</translation>
+        <source>Save as…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Certificate expired</source>
-        <translation>证书已过期</translation>
+        <source>First</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Certificate expiring</source>
-        <translation>证书即将到期</translation>
+        <source>Previous</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Starts without approval</source>
-        <translation>临近开班尚未批准</translation>
+        <source>of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whole page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 page(s), %2 KB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the document as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent %1 page(s) to the printer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1358,6 +2176,81 @@ The offline register of a private vocational training school.</source>
     </message>
 </context>
 <context>
+    <name>ReportPage</name>
+    <message>
+        <source>Validation report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every problem found, row by row. Nothing has been written yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing the roster…</source>
+        <translation type="unfinished">正在导入花名册…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What to import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import all rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import only the valid rows; leave out the rows with errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 row(s) read: %2 valid, %3 with errors, %4 blank or footer row(s) skipped, %5 warning(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An import will add %1 new trainee(s) and enrol %2 already in the register; %3 are already in this class.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is nothing to import. Correct the file and choose it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import all rows (not possible: %1 row(s) have errors)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import only the %1 valid row(s); leave out the %2 row(s) with errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving the report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResultDialog</name>
     <message>
         <source>Assessment and certificate</source>
@@ -1386,6 +2279,13 @@ The offline register of a private vocational training school.</source>
     <message>
         <source>Issued on</source>
         <translation>发证日期</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImportWizard</name>
+    <message>
+        <source>Import a roster</source>
+        <translation type="unfinished">导入花名册</translation>
     </message>
 </context>
 <context>
@@ -1841,6 +2741,49 @@ SHA-256：%4</translation>
     </message>
 </context>
 <context>
+    <name>SummaryPage</name>
+    <message>
+        <source>Roster imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported into the class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New trainees added to the register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linked to trainees already in the register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already in this class (not imported again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows with errors left out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blank and footer rows skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A backup was taken before the import: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TaskRunner</name>
     <message>
         <source>Cancel</source>
@@ -2192,6 +3135,25 @@ SHA-256：%4</translation>
     <message>
         <source>Notes</source>
         <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <source>by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>before an upgrade</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>before a restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
