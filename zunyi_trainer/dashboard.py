@@ -1,0 +1,511 @@
+"""The figures of the dashboard (概览), computed from the register without Qt.
+
+One call, :func:`load_dashboard`, reads everything the overview page shows: the tiles, the
+school's trainees by industry against the plan's targets, attendance over recent weeks and the
+alerts that want the administrator's attention, each naming the record to open. It only reads,
+and it reports progress, so the GUI can run it off the UI thread.
+
+What each figure counts:
+
+- *trained this year*: distinct trainees, not withdrawn, in classes that were running or ended
+  this year (started on or before today, ending on or after 1 January; in progress, completed or
+  archived);
+- *average attendance*: attended 课时 over counted 课时 (the rule of ``attendance.class_rates``)
+  of every enrolment in those same classes;
+- *subsidy due*: ``subsidy.year_subsidy`` of this year (subsidised classes completed this year);
+- *by industry*: enrolments (人次, not withdrawn) of classes that took place (in progress, completed,
+  archived), split into the plan's period 2023–2025 and the time after it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from zunyi_trainer.attendance import RecordedMark, SessionSlot, class_rates, trainee_rate
+from zunyi_trainer.i18n import text
+from zunyi_trainer.models import (
+    Attendance,
+    AttendanceStatus,
+    AuditEvent,
+    BatchState,
+    ClassSession,
+    ClassStatus,
+    Enrollment,
+    ExportBatch,
+    Industry,
+    Institution,
+    Qualification,
+    Teacher,
+    Trade,
+    TrainingClass,
+)
+from zunyi_trainer.reference import PLAN_INDUSTRY_TARGETS, PLAN_TOTAL_TARGET
+from zunyi_trainer.settings import RuleSettings, load_settings
+from zunyi_trainer.timeutil import local_instant, today_local
+
+PLAN_START = dt.date(2023, 1, 1)
+PLAN_END = dt.date(2025, 12, 31)
+WEEKS = 8  # attendance over this many weeks, the current one last
+UNAPPROVED_HORIZON_DAYS = 30  # a class starting within this many days should be approved by now
+TOOK_PLACE = (ClassStatus.IN_PROGRESS, ClassStatus.COMPLETED, ClassStatus.ARCHIVED)
+CHECKED = (ClassStatus.DRAFT, ClassStatus.SUBMITTED, ClassStatus.REJECTED, ClassStatus.APPROVED, ClassStatus.IN_PROGRESS)
+
+Progress = Callable[[int, int], None]
+
+# Alert kinds, in the order the list shows them.
+FINDING = "finding"
+QUALIFICATION = "qualification"
+UNAPPROVED = "unapproved"
+LOW_ATTENDANCE = "low_attendance"
+BATCH = "batch"
+KIND_ORDER = (FINDING, UNAPPROVED, QUALIFICATION, LOW_ATTENDANCE, BATCH)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tiles:
+    trained_this_year: int
+    trainees_in_register: int
+    classes_by_status: dict[ClassStatus, int]
+    attended_periods: float
+    counted_periods: int
+    subsidy_due_fen: int
+    subsidy_trainees: int
+    subsidy_classes: int
+
+    @property
+    def average_attendance(self) -> float | None:
+        """Attended over counted 课时; ``None`` when nothing counts yet."""
+        return min(1.0, self.attended_periods / self.counted_periods) if self.counted_periods else None
+
+    @property
+    def classes_total(self) -> int:
+        return sum(self.classes_by_status.values())
+
+
+@dataclasses.dataclass(frozen=True)
+class IndustryFigure:
+    industry: Industry | None  # None: every industry without a target of its own
+    in_plan_period: int  # 人次 in classes that started 2023–2025
+    after_plan: int  # 人次 in classes that started after 2025
+    target: int | None
+
+    @property
+    def share_of_target(self) -> float | None:
+        return self.in_plan_period / self.target if self.target else None
+
+
+@dataclasses.dataclass(frozen=True)
+class WeekFigure:
+    monday: dt.date
+    attended_periods: float
+    counted_periods: int
+    sessions: int
+
+    @property
+    def rate(self) -> float | None:
+        return min(1.0, self.attended_periods / self.counted_periods) if self.counted_periods else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Alert:
+    kind: str  # FINDING, QUALIFICATION, UNAPPROVED, LOW_ATTENDANCE or BATCH
+    blocks: bool
+    subject: str  # who or what: a class code, a teacher's name …
+    message: str  # a sentence in the user's language
+    record: tuple[str, str] | None  # (table name, uuid) of the record to open
+    code: str = ""  # the rule's code, for findings
+    day: dt.date | None = None  # the date that makes it urgent, when there is one
+
+
+@dataclasses.dataclass(frozen=True)
+class Dashboard:
+    today: dt.date
+    institution: str
+    tiles: Tiles
+    industries: tuple[IndustryFigure, ...]
+    weeks: tuple[WeekFigure, ...]
+    alerts: tuple[Alert, ...]
+    plan_total_target: int = PLAN_TOTAL_TARGET
+
+    def alerts_of(self, kind: str) -> list[Alert]:
+        return [a for a in self.alerts if a.kind == kind]
+
+
+def _record(table: str, uuid: object) -> tuple[str, str]:
+    return (table, str(uuid))
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+# --- tiles ---------------------------------------------------------------------------------------
+
+
+def _classes_of_year(session: Session, today: dt.date) -> list[TrainingClass]:
+    return list(
+        session.scalars(
+            sa.select(TrainingClass)
+            .where(
+                TrainingClass.status.in_(TOOK_PLACE),
+                TrainingClass.start_date <= today,
+                TrainingClass.end_date >= dt.date(today.year, 1, 1),
+            )
+            .order_by(TrainingClass.id)
+        )
+    )
+
+
+def tiles(session: Session, settings: RuleSettings, today: dt.date, institution: Institution | None) -> Tiles:
+    from zunyi_trainer.models import Trainee
+    from zunyi_trainer.subsidy import year_subsidy
+
+    year_classes = _classes_of_year(session, today)
+    ids = [c.id for c in year_classes]
+    trained = 0
+    if ids:
+        trained = (
+            session.scalar(
+                sa.select(sa.func.count(sa.distinct(Enrollment.trainee_id))).where(
+                    Enrollment.class_id.in_(ids), Enrollment.withdrawn_on.is_(None)
+                )
+            )
+            or 0
+        )
+    attended, counted = 0.0, 0
+    for c in year_classes:
+        for rate in class_rates(session, c, settings, as_of=min(today, c.end_date)).values():
+            attended += rate.attended_periods
+            counted += rate.counted_periods
+    by_status = {
+        ClassStatus(st): n
+        for st, n in session.execute(sa.select(TrainingClass.status, sa.func.count()).group_by(TrainingClass.status))
+    }
+    due = year_subsidy(session, institution, today.year, settings) if institution is not None else None
+    return Tiles(
+        trained_this_year=trained,
+        trainees_in_register=session.scalar(sa.select(sa.func.count(Trainee.id))) or 0,
+        classes_by_status={st: by_status[st] for st in ClassStatus if by_status.get(st)},
+        attended_periods=attended,
+        counted_periods=counted,
+        subsidy_due_fen=due.total_fen if due else 0,
+        subsidy_trainees=due.eligible_count if due else 0,
+        subsidy_classes=len(due.classes) if due else 0,
+    )
+
+
+# --- by industry -----------------------------------------------------------------------------------
+
+
+def by_industry(session: Session) -> tuple[IndustryFigure, ...]:
+    """The school's 人次 per industry with a plan target, then the rest together."""
+    in_plan = sa.case((TrainingClass.start_date <= PLAN_END, 1), else_=0)
+    rows = session.execute(
+        sa.select(Trade.industry, in_plan.label("in_plan"), sa.func.count(Enrollment.id))
+        .select_from(Enrollment)
+        .join(TrainingClass, Enrollment.class_id == TrainingClass.id)
+        .join(Trade, TrainingClass.trade_id == Trade.id)
+        .where(
+            Enrollment.withdrawn_on.is_(None),
+            TrainingClass.status.in_(TOOK_PLACE),
+            TrainingClass.start_date >= PLAN_START,
+        )
+        .group_by(Trade.industry, in_plan)
+    ).all()
+    during: dict[Industry | None, int] = defaultdict(int)
+    after: dict[Industry | None, int] = defaultdict(int)
+    for industry, is_in_plan, n in rows:
+        key = Industry(industry) if Industry(industry) in PLAN_INDUSTRY_TARGETS else None
+        (during if is_in_plan else after)[key] += n
+    figures = [IndustryFigure(ind, during[ind], after[ind], target) for ind, target in PLAN_INDUSTRY_TARGETS.items()]
+    figures.append(IndustryFigure(None, during[None], after[None], None))
+    return tuple(figures)
+
+
+# --- attendance by week ----------------------------------------------------------------------------
+
+
+def weekly_attendance(session: Session, settings: RuleSettings, today: dt.date, weeks: int = WEEKS) -> tuple[WeekFigure, ...]:
+    """Attended over counted 课时 of the sessions held in each of the last ``weeks`` weeks
+    (Monday to Sunday, the current week last), by the rule of ``attendance.trainee_rate``."""
+    this_monday = today - dt.timedelta(days=today.weekday())
+    mondays = [this_monday - dt.timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+    first = mondays[0]
+    sess_t, enr_t, att_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__
+    slots_by_class: dict[int, list[SessionSlot]] = defaultdict(list)
+    for r in session.execute(
+        sa.select(sess_t.c.id, sess_t.c.class_id, sess_t.c.date, sess_t.c.start_time, sess_t.c.end_time, sess_t.c.periods).where(
+            sess_t.c.date >= first, sess_t.c.date <= today
+        )
+    ):
+        slots_by_class[r.class_id].append(
+            SessionSlot(r.id, r.date, local_instant(r.date, r.start_time), local_instant(r.date, r.end_time), r.periods)
+        )
+    attended: dict[dt.date, float] = defaultdict(float)
+    counted: dict[dt.date, int] = defaultdict(int)
+    sessions: dict[dt.date, int] = defaultdict(int)
+    for class_id, slots in slots_by_class.items():
+        session_ids = [x.id for x in slots]
+        enrollments = session.execute(
+            sa.select(enr_t.c.id, enr_t.c.enrolled_on, enr_t.c.withdrawn_on).where(enr_t.c.class_id == class_id)
+        ).all()
+        marks: dict[int, dict[int, RecordedMark]] = {e.id: {} for e in enrollments}
+        for r in session.execute(
+            sa.select(
+                att_t.c.session_id,
+                att_t.c.enrollment_id,
+                sa.type_coerce(att_t.c.status, sa.String),
+                att_t.c.sign_in_at,
+                att_t.c.sign_out_at,
+            ).where(att_t.c.session_id.in_(session_ids))
+        ):
+            if r.status == AttendanceStatus.EARLY_LEAVE.value:
+                mark = RecordedMark(r.status, r.sign_in_at, r.sign_out_at)
+            else:
+                mark = RecordedMark(r.status)
+            marks.setdefault(r.enrollment_id, {})[r.session_id] = mark
+        by_week: dict[dt.date, list[SessionSlot]] = defaultdict(list)
+        for x in slots:
+            by_week[x.date - dt.timedelta(days=x.date.weekday())].append(x)
+        for monday, week_slots in by_week.items():
+            sessions[monday] += len(week_slots)
+            for e in enrollments:
+                rate = trainee_rate(
+                    e.id,
+                    e.enrolled_on,
+                    e.withdrawn_on,
+                    week_slots,
+                    marks[e.id],
+                    as_of=today,
+                    threshold=settings.attendance_threshold,
+                )
+                attended[monday] += rate.attended_periods
+                counted[monday] += rate.counted_periods
+    return tuple(WeekFigure(m, attended[m], counted[m], sessions[m]) for m in mondays)
+
+
+# --- alerts ------------------------------------------------------------------------------------------
+
+
+def _finding_alerts(session: Session, settings: RuleSettings, today: dt.date, institution: Institution | None) -> list[Alert]:
+    from zunyi_trainer.rules import check_class, check_school
+
+    alerts: list[Alert] = []
+    classes = session.scalars(
+        sa.select(TrainingClass).where(TrainingClass.status.in_(CHECKED)).order_by(TrainingClass.start_date, TrainingClass.code)
+    ).all()
+    for c in classes:
+        for f in check_class(session, c, settings, today=today):
+            if f.blocks:
+                alerts.append(
+                    Alert(FINDING, True, c.code, f.message, f.record or _record("training_class", c.uuid), f.code, c.start_date)
+                )
+    if institution is not None:
+        for f in check_school(session, institution, settings, today=today):
+            if f.blocks:
+                alerts.append(Alert(FINDING, True, institution.name, f.message, f.record, f.code))
+    return alerts
+
+
+def _qualification_alerts(session: Session, settings: RuleSettings, today: dt.date) -> list[Alert]:
+    soon = today + dt.timedelta(days=settings.qualification_warn_days)
+    alerts = []
+    for q in session.scalars(
+        sa.select(Qualification)
+        .join(Teacher)
+        .where(Teacher.active, Qualification.expires_on.is_not(None), Qualification.expires_on <= soon)
+        .options(selectinload(Qualification.teacher), selectinload(Qualification.trade))
+        .order_by(Qualification.expires_on)
+    ):
+        what = f"{q.trade.name if q.trade else q.kind.label} {q.number}".strip()
+        expired = q.expires_on < today
+        message = (
+            text(
+                "教师{name}的证书（{what}）已于 {day} 过期，请更新证书或调整排课。",
+                "Teacher {name}'s certificate ({what}) expired on {day}: renew it or change the timetable.",
+                name=q.teacher.name,
+                what=what,
+                day=q.expires_on.isoformat(),
+            )
+            if expired
+            else text(
+                "教师{name}的证书（{what}）将于 {day} 到期（还有 {days} 天）。",
+                "Teacher {name}'s certificate ({what}) expires on {day} (in {days} days).",
+                name=q.teacher.name,
+                what=what,
+                day=q.expires_on.isoformat(),
+                days=(q.expires_on - today).days,
+            )
+        )
+        alerts.append(
+            Alert(QUALIFICATION, expired, q.teacher.name, message, _record("teacher", q.teacher.uuid), day=q.expires_on)
+        )
+    return alerts
+
+
+def _unapproved_alerts(session: Session, today: dt.date) -> list[Alert]:
+    alerts = []
+    horizon = today + dt.timedelta(days=UNAPPROVED_HORIZON_DAYS)
+    for c in session.scalars(
+        sa.select(TrainingClass)
+        .where(
+            TrainingClass.status.in_((ClassStatus.DRAFT, ClassStatus.SUBMITTED, ClassStatus.REJECTED)),
+            TrainingClass.start_date <= horizon,
+            TrainingClass.end_date >= today,
+        )
+        .order_by(TrainingClass.start_date, TrainingClass.code)
+    ):
+        days = (c.start_date - today).days
+        message = text(
+            "{code} {name} 计划于 {day} 开班（{when}），目前状态为“{status}”，尚未获批。",
+            "{code} {name} is due to start on {day} ({when}) and is {status}, not approved.",
+            code=c.code,
+            name=c.name,
+            day=c.start_date.isoformat(),
+            when=text("还有 {n} 天", "in {n} days", n=days) if days >= 0 else text("已过 {n} 天", "{n} days ago", n=-days),
+            status=c.status.label,
+        )
+        alerts.append(Alert(UNAPPROVED, days < 0, c.code, message, _record("training_class", c.uuid), day=c.start_date))
+    return alerts
+
+
+def _attendance_alerts(session: Session, settings: RuleSettings, today: dt.date) -> list[Alert]:
+    from zunyi_trainer.models import Trainee
+
+    alerts = []
+    for c in session.scalars(
+        sa.select(TrainingClass).where(TrainingClass.status == ClassStatus.IN_PROGRESS).order_by(TrainingClass.code)
+    ):
+        rates = class_rates(session, c, settings, as_of=today)
+        low = [r for r in rates.values() if r.counted_periods and not r.eligible]
+        if not low:
+            continue
+        names = dict(
+            session.execute(
+                sa.select(Enrollment.id, Trainee.name)
+                .join(Trainee, Enrollment.trainee_id == Trainee.id)
+                .where(Enrollment.id.in_([r.enrollment_id for r in low]), Enrollment.withdrawn_on.is_(None))
+            ).all()
+        )
+        for r in sorted(low, key=lambda r: r.rate):
+            if r.enrollment_id not in names:
+                continue  # withdrawn: no longer a concern
+            message = text(
+                "{code} 学员{name}的出勤率为 {rate}（已计 {counted} 课时），低于补贴门槛 {threshold}。",
+                "{code}: trainee {name}'s attendance is {rate} ({counted} periods counted), below the subsidy threshold {threshold}.",
+                code=c.code,
+                name=names[r.enrollment_id],
+                rate=_pct(r.rate),
+                counted=r.counted_periods,
+                threshold=_pct(settings.attendance_threshold),
+            )
+            alerts.append(Alert(LOW_ATTENDANCE, False, names[r.enrollment_id], message, _record("training_class", c.uuid)))
+    return alerts
+
+
+def _batch_alerts(session: Session, today: dt.date) -> list[Alert]:
+    alerts = []
+    for b in session.scalars(sa.select(ExportBatch).where(ExportBatch.state == BatchState.EXPORTED).order_by(ExportBatch.seq)):
+        alerts.append(
+            Alert(
+                BATCH,
+                False,
+                text("第 {seq} 批", "batch No. {seq}", seq=b.seq),
+                text(
+                    "第 {seq} 批数据（{day} 导出）县局尚未确认，请导入县局回执。",
+                    "Batch No. {seq} (exported {day}) is not acknowledged yet: import the county's return.",
+                    seq=b.seq,
+                    day=b.created_at.date().isoformat(),
+                ),
+                _record("export_batch", b.uuid),
+            )
+        )
+    through = session.scalar(sa.select(sa.func.max(ExportBatch.through_change)))
+    limit = 100_000  # counting stops here: "more than 100000" says enough
+    waiting = session.scalar(
+        sa.select(sa.func.count()).select_from(
+            sa.select(AuditEvent.id).where(AuditEvent.id > (through or 0)).limit(limit + 1).subquery()
+        )
+    )
+    has_classes = session.scalar(sa.select(sa.func.count(TrainingClass.id)).where(TrainingClass.status != ClassStatus.DRAFT))
+    if through is None and has_classes:
+        alerts.append(
+            Alert(
+                BATCH,
+                False,
+                text("数据报送", "Reporting"),
+                text(
+                    "还没有导出过数据批次：登记册中有 {n} 个已报审的班级，请导出第一批数据报送县局。",
+                    "No batch has been exported yet: {n} classes went beyond draft. Export the first batch for the county.",
+                    n=has_classes,
+                ),
+                None,
+            )
+        )
+    elif through is not None and waiting:
+        alerts.append(
+            Alert(
+                BATCH,
+                False,
+                text("数据报送", "Reporting"),
+                text(
+                    "上一批数据之后有 {n} 项改动尚未导出，请导出增量批次。",
+                    "{n} changes since the last batch are not exported yet: export an incremental batch.",
+                    n=f"{limit}+" if waiting > limit else waiting,
+                ),
+                None,
+            )
+        )
+    return alerts
+
+
+def alerts(
+    session: Session, settings: RuleSettings, today: dt.date, institution: Institution | None, progress: Progress | None = None
+) -> tuple[Alert, ...]:
+    report = progress or (lambda done, total: None)
+    found: list[Alert] = []
+    steps: list[Callable[[], list[Alert]]] = [
+        lambda: _finding_alerts(session, settings, today, institution),
+        lambda: _unapproved_alerts(session, today),
+        lambda: _qualification_alerts(session, settings, today),
+        lambda: _attendance_alerts(session, settings, today),
+        lambda: _batch_alerts(session, today),
+    ]
+    for i, step in enumerate(steps):
+        found += step()
+        report(i + 1, len(steps))
+    return tuple(sorted(found, key=lambda a: (KIND_ORDER.index(a.kind), not a.blocks)))
+
+
+# --- all of it -----------------------------------------------------------------------------------------
+
+
+def load_dashboard(session: Session, *, today: dt.date | None = None, progress: Progress | None = None) -> Dashboard:
+    """Everything the overview page shows; reads only. ``progress(done, total)`` after each part."""
+    today = today or today_local()
+    report = progress or (lambda done, total: None)
+    total = 8
+    settings = load_settings(session)
+    institution = session.scalars(sa.select(Institution).order_by(Institution.id)).first()
+    report(0, total)
+    tile_figures = tiles(session, settings, today, institution)
+    report(1, total)
+    industries = by_industry(session)
+    report(2, total)
+    weeks = weekly_attendance(session, settings, today)
+    report(3, total)
+    found = alerts(session, settings, today, institution, lambda done, _n: report(3 + done, total))
+    return Dashboard(
+        today=today,
+        institution=institution.name if institution else "",
+        tiles=tile_figures,
+        industries=industries,
+        weeks=weeks,
+        alerts=found,
+    )
