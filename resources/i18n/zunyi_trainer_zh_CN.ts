@@ -353,6 +353,29 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     </message>
 </context>
 <context>
+    <name>AppliedPage</name>
+    <message>
+        <source>County return imported</source>
+        <translation type="unfinished">县局回执已导入</translation>
+    </message>
+    <message>
+        <source>This return file was imported before; nothing changed.</source>
+        <translation type="unfinished">这个回执文件以前已经导入过，没有任何改动。</translation>
+    </message>
+    <message>
+        <source>%1 decision(s) recorded, %2 batch(es) acknowledged.</source>
+        <translation type="unfinished">已登记 %1 个批复，%2 个批次已确认。</translation>
+    </message>
+    <message>
+        <source>%1: approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: not approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AttendanceGrid</name>
     <message>
         <source>Space: next status · F: rest of the session present · Del: take back · Ctrl+S: save · Ctrl+Z: undo</source>
@@ -666,88 +689,212 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <name>BackupsPanel</name>
     <message>
         <source>Back up now</source>
-        <translation type="unfinished">立即备份</translation>
+        <translation>立即备份</translation>
     </message>
     <message>
         <source>Take a backup of the register now (Ctrl+S anywhere in the window)</source>
-        <translation type="unfinished"></translation>
+        <translation>立即备份登记册（在窗口任意位置按 Ctrl+S 亦可）</translation>
     </message>
     <message>
         <source>Restore the chosen backup…</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复所选备份…</translation>
     </message>
     <message>
         <source>Open the backups folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开备份文件夹</translation>
     </message>
     <message>
         <source>Taken</source>
-        <translation type="unfinished">备份时间</translation>
+        <translation>备份时间</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished">大小</translation>
+        <translation>大小</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished">文件</translation>
+        <translation>文件</translation>
     </message>
     <message>
         <source>A backup is taken before every upgrade and before every restore; the newest ten, one a day for two weeks and one a month for two years are kept. Copy them to a USB stick from time to time.</source>
-        <translation type="unfinished"></translation>
+        <translation>每次升级和恢复前都会自动备份；保留最近 10 个、两周内每天 1 个、两年内每月 1 个。请定期把备份复制到U盘。</translation>
+    </message>
+    <message>
+        <source>by hand</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>before an upgrade</source>
+        <translation>升级前</translation>
+    </message>
+    <message>
+        <source>before a restore</source>
+        <translation>恢复前</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>每日</translation>
     </message>
     <message>
         <source>Kept in: %1</source>
-        <translation type="unfinished">保存位置：%1</translation>
+        <translation>保存位置：%1</translation>
     </message>
     <message>
         <source>Backup saved: %1</source>
-        <translation type="unfinished">已备份：%1</translation>
+        <translation>备份已保存：%1</translation>
     </message>
     <message>
         <source>Backing up the register…</source>
-        <translation type="unfinished">正在备份登记册…</translation>
+        <translation>正在备份登记册…</translation>
     </message>
     <message>
         <source>Restore</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复</translation>
     </message>
     <message>
         <source>This register is kept on a database server; its administrator restores it.</source>
-        <translation type="unfinished"></translation>
+        <translation>本登记册保存在数据库服务器上，请由数据库管理员恢复。</translation>
     </message>
     <message>
         <source>Work is still running (an import, export or backup). Restore when it has finished.</source>
-        <translation type="unfinished"></translation>
+        <translation>还有工作在进行（导入、导出或备份），请等它完成后再恢复。</translation>
     </message>
     <message>
         <source>Restore a backup</source>
-        <translation type="unfinished"></translation>
+        <translation>从备份恢复</translation>
     </message>
     <message>
         <source>Replace the register with the backup taken %1?
 
 Everything entered after that time will no longer be in the register. The register as it is now is kept as a backup first (before a restore), so this can be undone. Open class windows are closed.</source>
-        <translation type="unfinished"></translation>
+        <translation>用 %1 的备份替换当前登记册？
+
+此后录入的数据将不在恢复后的登记册中。当前登记册会先另存为一个备份（恢复前），可以撤回。已打开的培训班窗口会关闭。</translation>
     </message>
     <message>
         <source>The register was restored from the backup taken %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>已从 %1 的备份恢复登记册。</translation>
     </message>
     <message>
         <source>The register as it was before is kept at: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复前的登记册保存在：%1</translation>
     </message>
     <message>
         <source>Restored</source>
-        <translation type="unfinished"></translation>
+        <translation>已恢复</translation>
     </message>
     <message>
         <source>Restoring the register…</source>
+        <translation>正在恢复登记册…</translation>
+    </message>
+</context>
+<context>
+    <name>BatchExportWizard</name>
+    <message>
+        <source>Export a batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source>Trainees</source>
+        <translation type="unfinished">学员</translation>
+    </message>
+    <message>
+        <source>Enrolments</source>
+        <translation type="unfinished">报名</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation type="unfinished">课次</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation type="unfinished">考勤</translation>
+    </message>
+    <message>
+        <source>Teachers</source>
+        <translation type="unfinished">师资</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation type="unfinished">附件</translation>
+    </message>
+    <message>
+        <source>Venues</source>
+        <translation type="unfinished">场地</translation>
+    </message>
+    <message>
+        <source>Equipment</source>
+        <translation type="unfinished">设备</translation>
+    </message>
+    <message>
+        <source>Equipment spend</source>
+        <translation type="unfinished">设备投入</translation>
+    </message>
+</context>
+<context>
+    <name>ChangesPage</name>
+    <message>
+        <source>What the return file will change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing the county return…</source>
+        <translation type="unfinished">正在导入县局回执…</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished">编号</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>培训班</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approval no. / reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decided on</source>
+        <translation type="unfinished">批复日期</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This return file was imported before; applying it again changes nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Return file %1, issued %2: %3 approval(s), %4 rejection(s), %5 batch(es) acknowledged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The county acknowledges receiving batch(es) No. %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already acknowledged before: No. %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -779,7 +926,7 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>Documents</source>
-        <translation type="unfinished"></translation>
+        <translation>文书</translation>
     </message>
     <message>
         <source>Basic information</source>
@@ -1445,6 +1592,61 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
 </context>
 <context>
+    <name>DonePage</name>
+    <message>
+        <source>Batch exported</source>
+        <translation type="unfinished">批次已导出</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Batch No. %1 (%2) was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sequence number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation type="unfinished">记录数</translation>
+    </message>
+    <message>
+        <source>Documents and attachments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the batch back failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The batch was read back and verified as the county will verify it. Register the key fingerprint above with the county once; it is the same for every batch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EquipmentDialog</name>
     <message>
         <source>Equipment</source>
@@ -1573,7 +1775,7 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished">值</translation>
+        <translation>值</translation>
     </message>
     <message>
         <source>Problem</source>
@@ -1875,6 +2077,61 @@ The offline register of a private vocational training school.</source>
     </message>
 </context>
 <context>
+    <name>OptionsPage</name>
+    <message>
+        <source>Export a batch for the county</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A batch is one signed file with the records created, changed or deleted since the last batch (incremental), or with everything (full). Carry it to the county on a USB stick.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting the batch…</source>
+        <translation type="unfinished">正在导出批次…</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind of batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incremental: only what changed since the last batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full: everything in the register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Include the class documents (PDF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save to (a folder or a USB stick):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where to save the batch (a USB stick)</source>
+        <translation type="unfinished">批次保存位置（U 盘）</translation>
+    </message>
+    <message>
+        <source>No batch has been exported yet: the first batch is always full.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last batch: No. %1 of %2 (%3). Changes recorded since then: %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OverviewPage</name>
     <message>
         <source>Trainees trained this year</source>
@@ -1894,35 +2151,35 @@ The offline register of a private vocational training school.</source>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Compute the figures again (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>重新计算各项数字（F5）</translation>
     </message>
     <message>
         <source>Average attendance this year</source>
-        <translation type="unfinished"></translation>
+        <translation>本年平均出勤率</translation>
     </message>
     <message>
         <source>Subsidy due this year</source>
-        <translation type="unfinished"></translation>
+        <translation>本年应得补贴</translation>
     </message>
     <message>
         <source>Trainees by industry against the plan&apos;s 2023–2025 targets</source>
-        <translation type="unfinished"></translation>
+        <translation>各产业培训人次 对照《技能遵义》2023–2025 年目标</translation>
     </message>
     <message>
         <source>Attendance over the last 8 weeks</source>
-        <translation type="unfinished"></translation>
+        <translation>近 8 周出勤率</translation>
     </message>
     <message>
         <source>Concerns</source>
-        <translation type="unfinished"></translation>
+        <translation>对象</translation>
     </message>
     <message>
         <source>Double-click or press Enter to open the record</source>
-        <translation type="unfinished"></translation>
+        <translation>双击或按回车键打开相关记录</translation>
     </message>
     <message>
         <source>Time</source>
@@ -1942,63 +2199,63 @@ The offline register of a private vocational training school.</source>
     </message>
     <message>
         <source>in classes running or ended in %1; %2 trainees in the register</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 年在训或已结业班级的学员；登记册共有学员 %2 人</translation>
     </message>
     <message>
         <source>%1 of %2 periods attended (by hours)</source>
-        <translation type="unfinished"></translation>
+        <translation>应到 %2 课时，实到 %1 课时（按课时计）</translation>
     </message>
     <message>
         <source>yuan for %1 eligible trainees in %2 completed subsidised classes</source>
-        <translation type="unfinished"></translation>
+        <translation>元：%2 个已结业补贴班中符合条件的学员 %1 人</translation>
     </message>
     <message>
         <source>2023–2025 (plan period)</source>
-        <translation type="unfinished"></translation>
+        <translation>2023–2025 年（计划期内）</translation>
     </message>
     <message>
         <source>From 2026</source>
-        <translation type="unfinished"></translation>
+        <translation>2026 年起</translation>
     </message>
     <message>
         <source>Other industries</source>
-        <translation type="unfinished"></translation>
+        <translation>其他产业</translation>
     </message>
     <message>
         <source>%1 (target %2, %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（目标 %2，完成 %3）</translation>
     </message>
     <message>
         <source>The school&apos;s contribution: %1 trainee places in 2023–2025, %2 of the city&apos;s target of %3; %4 since 2026. Counted: trainees not withdrawn from classes that took place.</source>
-        <translation type="unfinished"></translation>
+        <translation>本校贡献：2023–2025 年培训 %1 人次，占全市目标 %3 人次的 %2；2026 年起 %4 人次。统计口径：已开班班级中未退学的学员人次。</translation>
     </message>
     <message>
         <source>Attendance %</source>
-        <translation type="unfinished"></translation>
+        <translation>出勤率 %</translation>
     </message>
     <message>
         <source>no classes</source>
-        <translation type="unfinished"></translation>
+        <translation>无课</translation>
     </message>
     <message>
         <source>Blocks</source>
-        <translation type="unfinished">阻止</translation>
+        <translation>阻止</translation>
     </message>
     <message>
         <source>Not approved</source>
-        <translation type="unfinished"></translation>
+        <translation>未获批</translation>
     </message>
     <message>
         <source>Certificate</source>
-        <translation type="unfinished">证书</translation>
+        <translation>证书</translation>
     </message>
     <message>
         <source>Attendance low</source>
-        <translation type="unfinished"></translation>
+        <translation>出勤不足</translation>
     </message>
     <message>
         <source>Reporting</source>
-        <translation type="unfinished"></translation>
+        <translation>数据报送</translation>
     </message>
     <message>
         <source>Needs attention</source>
@@ -2014,15 +2271,15 @@ The offline register of a private vocational training school.</source>
     </message>
     <message>
         <source>The figures are computed when this page is first shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>首次打开本页时计算各项数字。</translation>
     </message>
     <message>
         <source>Computing the figures…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在计算…</translation>
     </message>
     <message>
         <source>As of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>更新于 %1</translation>
     </message>
     <message>
         <source>No institution yet: fill in the institution profile under Settings.</source>
@@ -2282,6 +2539,40 @@ The offline register of a private vocational training school.</source>
     </message>
 </context>
 <context>
+    <name>ReturnFilePage</name>
+    <message>
+        <source>Choose the county&apos;s return file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The county&apos;s answer to the school (a .json file): its decisions on the classes submitted and its acknowledgement of the batches received. It is checked first; nothing changes until you apply it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the return file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a county return</source>
+        <translation type="unfinished">导入县局回执</translation>
+    </message>
+    <message>
+        <source>County return (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReturnImportWizard</name>
+    <message>
+        <source>Import a county return</source>
+        <translation type="unfinished">导入县局回执</translation>
+    </message>
+</context>
+<context>
     <name>RosterImportWizard</name>
     <message>
         <source>Import a roster</source>
@@ -2342,12 +2633,124 @@ The offline register of a private vocational training school.</source>
         <translation>编辑机构概况…</translation>
     </message>
     <message>
+        <source>Institution profile</source>
+        <translation>机构信息</translation>
+    </message>
+    <message>
+        <source>The profile is printed on every application and archive and carried in every batch. The credit code is checked when it is saved, and every change is recorded in the audit trail.</source>
+        <translation>机构信息会印在每份开班申请和档案上，并随每批数据报送。保存时校验统一社会信用代码，每次修改都记入审计记录。</translation>
+    </message>
+    <message>
+        <source>A class&apos;s timetable must reach this many periods for its level.</source>
+        <translation>培训班课程表按等级至少应达到的课时数。</translation>
+    </message>
+    <message>
+        <source>Share of a class&apos;s periods that must be practice.</source>
+        <translation>培训班课时中实操课时的最低占比。</translation>
+    </message>
+    <message>
+        <source>How long one period (课时) lasts; sessions are counted in periods.</source>
+        <translation>每个课时的分钟数；课次按课时计算。</translation>
+    </message>
+    <message>
+        <source>A trainee below this attendance (by hours) gets no subsidy.</source>
+        <translation>学员出勤率（按课时计）低于此值不能享受补贴。</translation>
+    </message>
+    <message>
+        <source>Signing in later than this after the start counts as late.</source>
+        <translation>开课后超过此分钟数签到记为迟到。</translation>
+    </message>
+    <message>
+        <source>Signing out earlier than this before the end counts as leaving early.</source>
+        <translation>下课前早于此分钟数签退记为早退。</translation>
+    </message>
+    <message>
+        <source>Missing more than this of a session in all counts as absent.</source>
+        <translation>一个课次累计缺席超过此分钟数记为旷课。</translation>
+    </message>
+    <message>
+        <source>Certificates expiring within this many days are flagged.</source>
+        <translation>证书在此天数内到期时提醒。</translation>
+    </message>
+    <message>
+        <source>The application should reach the county this many days before the start.</source>
+        <translation>开班申请应在开班前至少提前此天数报送县局。</translation>
+    </message>
+    <message>
+        <source>This many trainees on one phone number are flagged as suspicious.</source>
+        <translation>同一手机号登记的学员达到此数时提醒核查。</translation>
+    </message>
+    <message>
+        <source>Full-time teachers&apos; share of the school&apos;s active teachers.</source>
+        <translation>专职教师在本校在职教师中的最低占比。</translation>
+    </message>
+    <message>
+        <source>A part-time teacher may work at no more institutions than this in a year.</source>
+        <translation>兼职教师一年内任职的培训机构不得超过此数。</translation>
+    </message>
+    <message>
+        <source>Trainees younger than this are refused.</source>
+        <translation>未满此年龄的学员不予登记。</translation>
+    </message>
+    <message>
+        <source>Trainees older than this are refused.</source>
+        <translation>超过此年龄的学员不予登记。</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>设置项</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>What it does</source>
+        <translation>作用</translation>
+    </message>
+    <message>
+        <source>Save the rule settings</source>
+        <translation>保存规则设置</translation>
+    </message>
+    <message>
+        <source>Restore defaults</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>撤销修改</translation>
+    </message>
+    <message>
+        <source>Rule settings</source>
+        <translation>规则设置</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <source>Body font of the documents:</source>
+        <translation>文书正文字体：</translation>
+    </message>
+    <message>
+        <source>Headings use the built-in font. A TrueType SimSun or FangSong (.ttf/.ttc) can be chosen for the body; it is embedded in every PDF, so the documents print the same everywhere.</source>
+        <translation>标题使用程序自带字体。正文可选用 TrueType 格式（.ttf/.ttc）的宋体或仿宋，字体会嵌入每份 PDF，在任何电脑上打印效果一致。</translation>
+    </message>
+    <message>
         <source>Language and data</source>
         <translation>语言与数据</translation>
     </message>
     <message>
         <source>Language (applied at the next start):</source>
         <translation>界面语言（下次启动时生效）：</translation>
+    </message>
+    <message>
+        <source>Register:</source>
+        <translation>登记册：</translation>
     </message>
     <message>
         <source>Data folder:</source>
@@ -2358,36 +2761,40 @@ The offline register of a private vocational training school.</source>
         <translation>日志文件：</translation>
     </message>
     <message>
-        <source>Rule settings in force</source>
-        <translation>当前规则设置</translation>
+        <source>Documents and language</source>
+        <translation>文书与语言</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>The rule settings were saved. The checks use them from now on.</source>
+        <translation>规则设置已保存，此后的检查按新设置进行。</translation>
+    </message>
+    <message>
+        <source>Set every rule setting back to its default and save?</source>
+        <translation>把所有规则设置恢复为默认值并保存？</translation>
+    </message>
+    <message>
+        <source>Built-in (WenQuanYi Micro Hei)</source>
+        <translation>程序自带（文泉驿微米黑）</translation>
+    </message>
+    <message>
+        <source>Another font file…</source>
+        <translation>其他字体文件…</translation>
+    </message>
+    <message>
+        <source>Choose a font file</source>
+        <translation>选择字体文件</translation>
+    </message>
+    <message>
+        <source>TrueType fonts (*.ttf *.ttc)</source>
+        <translation>TrueType 字体 (*.ttf *.ttc)</translation>
     </message>
     <message>
         <source>Backups</source>
         <translation>备份</translation>
-    </message>
-    <message>
-        <source>Back up now</source>
-        <translation>立即备份</translation>
-    </message>
-    <message>
-        <source>Kept in: %1</source>
-        <translation>保存位置：%1</translation>
-    </message>
-    <message>
-        <source>Taken</source>
-        <translation>备份时间</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>大小</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>文件</translation>
     </message>
     <message>
         <source>No institution profile yet.</source>
@@ -2410,76 +2817,12 @@ The offline register of a private vocational training school.</source>
         <translation>核准的职业（工种）</translation>
     </message>
     <message>
-        <source>Minimum periods by level</source>
-        <translation>各等级最低课时</translation>
-    </message>
-    <message>
-        <source>Practice share at least</source>
-        <translation>实操课时占比不低于</translation>
-    </message>
-    <message>
-        <source>Minutes per period</source>
-        <translation>每课时分钟数</translation>
-    </message>
-    <message>
-        <source>Attendance for the subsidy at least</source>
-        <translation>享受补贴的出勤率不低于</translation>
-    </message>
-    <message>
-        <source>Late after (minutes)</source>
-        <translation>迟到判定（分钟）</translation>
-    </message>
-    <message>
-        <source>Left early before the end (minutes)</source>
-        <translation>早退判定（提前分钟数）</translation>
-    </message>
-    <message>
-        <source>Absent after missing (minutes)</source>
-        <translation>旷课判定（缺勤分钟数）</translation>
-    </message>
-    <message>
-        <source>Warn before a certificate expires (days)</source>
-        <translation>证书到期提前提醒（天）</translation>
-    </message>
-    <message>
-        <source>Submit before the start (days)</source>
-        <translation>开班前报审（天）</translation>
-    </message>
-    <message>
-        <source>Trainees on one phone number flagged from</source>
-        <translation>同一电话号码学员数提示阈值</translation>
-    </message>
-    <message>
-        <source>Full-time teachers at least</source>
-        <translation>专职教师占比不低于</translation>
-    </message>
-    <message>
-        <source>Institutions a part-time teacher may work at</source>
-        <translation>兼职教师同年最多任职机构数</translation>
-    </message>
-    <message>
-        <source>Youngest trainee (years)</source>
-        <translation>学员最小年龄（岁）</translation>
-    </message>
-    <message>
-        <source>Oldest trainee (years)</source>
-        <translation>学员最大年龄（岁）</translation>
-    </message>
-    <message>
         <source>Language</source>
         <translation>界面语言</translation>
     </message>
     <message>
         <source>The language will change the next time the program starts.</source>
         <translation>界面语言将在下次启动程序时切换。</translation>
-    </message>
-    <message>
-        <source>Backup saved: %1</source>
-        <translation>已备份：%1</translation>
-    </message>
-    <message>
-        <source>Backing up the register…</source>
-        <translation>正在备份登记册…</translation>
     </message>
 </context>
 <context>
@@ -3135,25 +3478,6 @@ SHA-256：%4</translation>
     <message>
         <source>Notes</source>
         <translation>备注</translation>
-    </message>
-</context>
-<context>
-    <name>messages</name>
-    <message>
-        <source>by hand</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>before an upgrade</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>before a restore</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>daily</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
