@@ -548,6 +548,10 @@ class FacilitiesPage(QWidget):
         self.tabs.addTab(self.venues, tr("Venues"))
         self.tabs.addTab(self.equipment, tr("Equipment"))
         self.tabs.addTab(self.spend, tr("Equipment spend"))
+        from zunyi_trainer.gui.document_actions import DocumentActions
+
+        self.documents = DocumentActions(ctx, self)  # 设备投入报告, from the tab bar's corner
+        self.tabs.setCornerWidget(self.documents.equipment_button(self.tabs))
         layout.addWidget(self.tabs)
 
     def current_register(self) -> RegisterPage:
