@@ -356,23 +356,23 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <name>AppliedPage</name>
     <message>
         <source>County return imported</source>
-        <translation type="unfinished">县局回执已导入</translation>
+        <translation>县局回执已导入</translation>
     </message>
     <message>
         <source>This return file was imported before; nothing changed.</source>
-        <translation type="unfinished">这个回执文件以前已经导入过，没有任何改动。</translation>
+        <translation>这份回执以前已经导入过，没有任何改变。</translation>
     </message>
     <message>
         <source>%1 decision(s) recorded, %2 batch(es) acknowledged.</source>
-        <translation type="unfinished">已登记 %1 个批复，%2 个批次已确认。</translation>
+        <translation>已登记 %1 个批复，%2 个批次已确认。</translation>
     </message>
     <message>
         <source>%1: approved</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：批准</translation>
     </message>
     <message>
         <source>%1: not approved</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：不予批准</translation>
     </message>
 </context>
 <context>
@@ -503,7 +503,7 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     </message>
     <message>
         <source>Attendance</source>
-        <translation type="unfinished">考勤</translation>
+        <translation>考勤</translation>
     </message>
     <message>
         <source>On leave</source>
@@ -796,7 +796,7 @@ Everything entered after that time will no longer be in the register. The regist
     <name>BatchExportWizard</name>
     <message>
         <source>Export a batch</source>
-        <translation type="unfinished"></translation>
+        <translation>导出批次</translation>
     </message>
     <message>
         <source>Classes</source>
@@ -804,58 +804,58 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>Trainees</source>
-        <translation type="unfinished">学员</translation>
+        <translation>学员</translation>
     </message>
     <message>
         <source>Enrolments</source>
-        <translation type="unfinished">报名</translation>
+        <translation>报名</translation>
     </message>
     <message>
         <source>Sessions</source>
-        <translation type="unfinished">课次</translation>
+        <translation>课次</translation>
     </message>
     <message>
         <source>Attendance</source>
-        <translation type="unfinished">考勤</translation>
+        <translation>考勤</translation>
     </message>
     <message>
         <source>Teachers</source>
-        <translation type="unfinished">师资</translation>
+        <translation>师资</translation>
     </message>
     <message>
         <source>Attachments</source>
-        <translation type="unfinished">附件</translation>
+        <translation>附件</translation>
     </message>
     <message>
         <source>Venues</source>
-        <translation type="unfinished">场地</translation>
+        <translation>场地</translation>
     </message>
     <message>
         <source>Equipment</source>
-        <translation type="unfinished">设备</translation>
+        <translation>设备</translation>
     </message>
     <message>
         <source>Equipment spend</source>
-        <translation type="unfinished">设备投入</translation>
+        <translation>设备投入</translation>
     </message>
 </context>
 <context>
     <name>ChangesPage</name>
     <message>
         <source>What the return file will change</source>
-        <translation type="unfinished"></translation>
+        <translation>回执将作出的更改</translation>
     </message>
     <message>
         <source>Importing the county return…</source>
-        <translation type="unfinished">正在导入县局回执…</translation>
+        <translation>正在导入县局回执…</translation>
     </message>
     <message>
         <source>&amp;Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>应用(&amp;A)</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">编号</translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>Class</source>
@@ -863,39 +863,39 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>Now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前</translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>之后</translation>
     </message>
     <message>
         <source>Approval no. / reason</source>
-        <translation type="unfinished"></translation>
+        <translation>批文号 / 原因</translation>
     </message>
     <message>
         <source>Decided on</source>
-        <translation type="unfinished">批复日期</translation>
+        <translation>批复日期</translation>
     </message>
     <message>
         <source>Approved by</source>
-        <translation type="unfinished"></translation>
+        <translation>审批单位</translation>
     </message>
     <message>
         <source>This return file was imported before; applying it again changes nothing.</source>
-        <translation type="unfinished"></translation>
+        <translation>这份回执以前已经导入过，再次应用不会改变任何数据。</translation>
     </message>
     <message>
         <source>Return file %1, issued %2: %3 approval(s), %4 rejection(s), %5 batch(es) acknowledged.</source>
-        <translation type="unfinished"></translation>
+        <translation>回执文件 %1，签发于 %2：批准 %3 个，不予批准 %4 个，确认批次 %5 个。</translation>
     </message>
     <message>
         <source>The county acknowledges receiving batch(es) No. %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>县局确认已收到第 %1 批。</translation>
     </message>
     <message>
         <source>Already acknowledged before: No. %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>以前已确认：第 %1 批。</translation>
     </message>
 </context>
 <context>
@@ -1424,47 +1424,47 @@ Everything entered after that time will no longer be in the register. The regist
     <name>ClassDocuments</name>
     <message>
         <source>&amp;Documents</source>
-        <translation type="unfinished"></translation>
+        <translation>文书(&amp;D)</translation>
     </message>
     <message>
         <source>Class-opening &amp;application with attachments…</source>
-        <translation type="unfinished"></translation>
+        <translation>开班申请表（含附件）(&amp;A)…</translation>
     </message>
     <message>
         <source>Sign-in sheet for one &amp;session…</source>
-        <translation type="unfinished"></translation>
+        <translation>一次课的签到表(&amp;S)…</translation>
     </message>
     <message>
         <source>Sign-in sheets for one &amp;day…</source>
-        <translation type="unfinished"></translation>
+        <translation>某一天的签到表(&amp;D)…</translation>
     </message>
     <message>
         <source>Class a&amp;rchive (一班一档)…</source>
-        <translation type="unfinished"></translation>
+        <translation>一班一档(&amp;R)…</translation>
     </message>
     <message>
         <source>Export the archive &amp;package…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出档案移交包(&amp;P)…</translation>
     </message>
     <message>
         <source>%1 finding(s) must be put right before the county can approve the class; they are listed in part 4 of the application.</source>
-        <translation type="unfinished"></translation>
+        <translation>有 %1 项问题须整改，整改前县局不会批准开班；详见申请表“四、开班条件核查”。</translation>
     </message>
     <message>
         <source>Writing the application…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成开班申请表…</translation>
     </message>
     <message>
         <source>Class-opening application %1</source>
-        <translation type="unfinished"></translation>
+        <translation>开班申请表 %1</translation>
     </message>
     <message>
         <source>Sign-in sheets</source>
-        <translation type="unfinished"></translation>
+        <translation>签到表</translation>
     </message>
     <message>
         <source>The class has no sessions yet. Build its timetable first (tab Timetable).</source>
-        <translation type="unfinished"></translation>
+        <translation>这个班还没有排课。请先在“课程安排”页排课。</translation>
     </message>
     <message>
         <source>Sign-in sheet</source>
@@ -1472,61 +1472,63 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>Which session?</source>
-        <translation type="unfinished"></translation>
+        <translation>哪一次课？</translation>
     </message>
     <message>
         <source>Writing the sign-in sheet…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成签到表…</translation>
     </message>
     <message>
         <source>Sign-in sheet %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>签到表 %1 %2</translation>
     </message>
     <message>
         <source>Sign-in sheets for which day?</source>
-        <translation type="unfinished"></translation>
+        <translation>打印哪一天的签到表？</translation>
     </message>
     <message>
         <source>Writing the sign-in sheets…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成签到表…</translation>
     </message>
     <message>
         <source>Sign-in sheets %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>签到表 %1 %2</translation>
     </message>
     <message>
         <source>Writing the class archive…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成一班一档…</translation>
     </message>
     <message>
         <source>Class archive %1</source>
-        <translation type="unfinished"></translation>
+        <translation>一班一档 %1</translation>
     </message>
     <message>
         <source>Where should the archive package go? (a folder or a USB stick)</source>
-        <translation type="unfinished"></translation>
+        <translation>档案包保存到哪里？（文件夹或 U 盘）</translation>
     </message>
     <message>
         <source>Export the archive package</source>
-        <translation type="unfinished"></translation>
+        <translation>导出档案移交包</translation>
     </message>
     <message>
         <source>%1 already exists in this folder. Replace it?</source>
-        <translation type="unfinished"></translation>
+        <translation>此文件夹中已有 %1。要替换它吗？</translation>
     </message>
     <message>
         <source>Archive package exported</source>
-        <translation type="unfinished"></translation>
+        <translation>档案包已导出</translation>
     </message>
     <message>
         <source>The archive package of %1 was saved as
 %2
 (%3 KB). It holds the archive, the application, the sign-in sheets, every attachment and an index page (索引.html) with each file&apos;s SHA-256.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的档案移交包已保存为
+%2
+（%3 KB）。包内有一班一档、开班申请表、签到表、全部附件，以及列出每个文件 SHA-256 的索引页（索引.html）。</translation>
     </message>
     <message>
         <source>Writing the archive package…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成档案移交包…</translation>
     </message>
 </context>
 <context>
@@ -1568,38 +1570,38 @@ Everything entered after that time will no longer be in the register. The regist
     <name>DocumentActions</name>
     <message>
         <source>Equipment report</source>
-        <translation type="unfinished"></translation>
+        <translation>设备投入报告</translation>
     </message>
     <message>
         <source>Equipment spend report for the year:</source>
-        <translation type="unfinished"></translation>
+        <translation>生成哪一年的设备投入报告：</translation>
     </message>
     <message>
         <source>Writing the equipment report…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成设备投入报告…</translation>
     </message>
     <message>
         <source>Equipment report %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 年设备投入报告</translation>
     </message>
     <message>
         <source>Equipment report…</source>
-        <translation type="unfinished"></translation>
+        <translation>设备投入报告…</translation>
     </message>
     <message>
         <source>The yearly report of equipment bought, renewed and repaired, with its share of the surplus</source>
-        <translation type="unfinished"></translation>
+        <translation>年度设备购置、更新、维修投入报告，及其占收支结余的比例</translation>
     </message>
 </context>
 <context>
     <name>DonePage</name>
     <message>
         <source>Batch exported</source>
-        <translation type="unfinished">批次已导出</translation>
+        <translation>批次已导出</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>项目</translation>
     </message>
     <message>
         <source>Value</source>
@@ -1607,11 +1609,11 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>Batch No. %1 (%2) was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 批（%2）已保存。</translation>
     </message>
     <message>
         <source>Sequence number</source>
-        <translation type="unfinished"></translation>
+        <translation>序号</translation>
     </message>
     <message>
         <source>File</source>
@@ -1623,27 +1625,31 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>SHA-256</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256</translation>
     </message>
     <message>
         <source>Key fingerprint</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥指纹</translation>
     </message>
     <message>
         <source>Records</source>
-        <translation type="unfinished">记录数</translation>
+        <translation>记录数</translation>
+    </message>
+    <message>
+        <source> (deleted %1)</source>
+        <translation>（删除 %1）</translation>
     </message>
     <message>
         <source>Documents and attachments</source>
-        <translation type="unfinished"></translation>
+        <translation>文书 / 附件</translation>
     </message>
     <message>
         <source>Reading the batch back failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>读回批次校验失败：%1</translation>
     </message>
     <message>
         <source>The batch was read back and verified as the county will verify it. Register the key fingerprint above with the county once; it is the same for every batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>已按县局的方式读回并校验了这个批次。请把上面的密钥指纹在县局登记一次；每个批次的指纹都相同。</translation>
     </message>
 </context>
 <context>
@@ -1701,31 +1707,31 @@ Everything entered after that time will no longer be in the register. The regist
     <name>FilePage</name>
     <message>
         <source>Choose the roster file</source>
-        <translation type="unfinished"></translation>
+        <translation>选择花名册文件</translation>
     </message>
     <message>
         <source>An Excel workbook (.xlsx) or a CSV file with one trainee a row. Title rows, instruction sheets and other column names are recognised. Nothing is written until the last step.</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel 工作簿（.xlsx）或 CSV 文件，每行一名学员。标题行、填表说明工作表和不同的列名都能识别。最后一步之前不会写入任何数据。</translation>
     </message>
     <message>
         <source>Reading the roster…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取花名册…</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>A legacy .xls file must first be saved as .xlsx in Excel or WPS. ID numbers must be in a column formatted as text.</source>
-        <translation type="unfinished"></translation>
+        <translation>旧版 .xls 文件请先在 Excel 或 WPS 中另存为 .xlsx。身份证号所在列必须设置为“文本”格式。</translation>
     </message>
     <message>
         <source>Import a roster</source>
-        <translation type="unfinished">导入花名册</translation>
+        <translation>导入花名册</translation>
     </message>
     <message>
         <source>Workbooks (*.xlsx *.xlsm *.csv);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>工作簿 (*.xlsx *.xlsm *.csv);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
@@ -1767,11 +1773,11 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>Row</source>
-        <translation type="unfinished">行</translation>
+        <translation>行</translation>
     </message>
     <message>
         <source>Column</source>
-        <translation type="unfinished">列</translation>
+        <translation>列</translation>
     </message>
     <message>
         <source>Value</source>
@@ -1865,35 +1871,35 @@ Everything entered after that time will no longer be in the register. The regist
     <name>IssueModel</name>
     <message>
         <source>Row</source>
-        <translation type="unfinished">行</translation>
+        <translation>行</translation>
     </message>
     <message>
         <source>Column</source>
-        <translation type="unfinished">列</translation>
+        <translation>列</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished">类别</translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished">编号</translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>What to fix</source>
-        <translation type="unfinished"></translation>
+        <translation>修改方法</translation>
     </message>
     <message>
         <source>Value in the file</source>
-        <translation type="unfinished"></translation>
+        <translation>文件中的值</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Warning</source>
-        <translation type="unfinished">警告</translation>
+        <translation>提示</translation>
     </message>
 </context>
 <context>
@@ -2041,94 +2047,94 @@ The offline register of a private vocational training school.</source>
     <name>MappingPage</name>
     <message>
         <source>What was found in the file</source>
-        <translation type="unfinished"></translation>
+        <translation>在文件中找到的内容</translation>
     </message>
     <message>
         <source>Check the sheet, the header row and which column holds what; correct any drop-down that is wrong.</source>
-        <translation type="unfinished"></translation>
+        <translation>请核对工作表、表头行以及每一列的含义；如有不对，请在下拉框中改正。</translation>
     </message>
     <message>
         <source>Checking the roster…</source>
-        <translation type="unfinished">正在检查花名册…</translation>
+        <translation>正在检查花名册…</translation>
     </message>
     <message>
         <source>Sheet:</source>
-        <translation type="unfinished"></translation>
+        <translation>工作表：</translation>
     </message>
     <message>
         <source>Header row:</source>
-        <translation type="unfinished"></translation>
+        <translation>表头行：</translation>
     </message>
     <message>
         <source>Columns</source>
-        <translation type="unfinished">显示列</translation>
+        <translation>列的对应</translation>
     </message>
     <message>
         <source>The first rows under the header:</source>
-        <translation type="unfinished"></translation>
+        <translation>表头下的前几行：</translation>
     </message>
     <message>
         <source> (hidden)</source>
-        <translation type="unfinished"></translation>
+        <translation>（隐藏）</translation>
     </message>
     <message>
         <source>(not imported)</source>
-        <translation type="unfinished"></translation>
+        <translation>（不导入）</translation>
     </message>
 </context>
 <context>
     <name>OptionsPage</name>
     <message>
         <source>Export a batch for the county</source>
-        <translation type="unfinished"></translation>
+        <translation>导出报送县局的批次</translation>
     </message>
     <message>
         <source>A batch is one signed file with the records created, changed or deleted since the last batch (incremental), or with everything (full). Carry it to the county on a USB stick.</source>
-        <translation type="unfinished"></translation>
+        <translation>批次是一个带签名的文件，包含自上一批次以来新增、修改或删除的记录（增量），或全部记录（全量）。请用 U 盘送交县局。</translation>
     </message>
     <message>
         <source>Exporting the batch…</source>
-        <translation type="unfinished">正在导出批次…</translation>
+        <translation>正在导出批次…</translation>
     </message>
     <message>
         <source>&amp;Export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出(&amp;E)</translation>
     </message>
     <message>
         <source>Kind of batch</source>
-        <translation type="unfinished"></translation>
+        <translation>批次类型</translation>
     </message>
     <message>
         <source>Incremental: only what changed since the last batch</source>
-        <translation type="unfinished"></translation>
+        <translation>增量：只含上一批次以来的变化</translation>
     </message>
     <message>
         <source>Full: everything in the register</source>
-        <translation type="unfinished"></translation>
+        <translation>全量：登记册中的全部内容</translation>
     </message>
     <message>
         <source>Include the class documents (PDF)</source>
-        <translation type="unfinished"></translation>
+        <translation>包含培训班文书（PDF）</translation>
     </message>
     <message>
         <source>Save to (a folder or a USB stick):</source>
-        <translation type="unfinished"></translation>
+        <translation>保存到（文件夹或 U 盘）：</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>Where to save the batch (a USB stick)</source>
-        <translation type="unfinished">批次保存位置（U 盘）</translation>
+        <translation>批次保存到哪里（U 盘）</translation>
     </message>
     <message>
         <source>No batch has been exported yet: the first batch is always full.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未导出过批次：第一个批次总是全量。</translation>
     </message>
     <message>
         <source>Last batch: No. %1 of %2 (%3). Changes recorded since then: %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>上一批次：第 %1 批，%2（%3）。此后记录的变化：%4 条。</translation>
     </message>
 </context>
 <context>
@@ -2234,10 +2240,6 @@ The offline register of a private vocational training school.</source>
         <translation>出勤率 %</translation>
     </message>
     <message>
-        <source>no classes</source>
-        <translation>无课</translation>
-    </message>
-    <message>
         <source>Blocks</source>
         <translation>阻止</translation>
     </message>
@@ -2290,87 +2292,87 @@ The offline register of a private vocational training school.</source>
     <name>PdfPreview</name>
     <message>
         <source>Preview: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>预览：%1</translation>
     </message>
     <message>
         <source>Print…</source>
-        <translation type="unfinished"></translation>
+        <translation>打印…</translation>
     </message>
     <message>
         <source>Save as…</source>
-        <translation type="unfinished"></translation>
+        <translation>另存为…</translation>
     </message>
     <message>
         <source>First</source>
-        <translation type="unfinished"></translation>
+        <translation>首页</translation>
     </message>
     <message>
         <source>Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>上一页</translation>
     </message>
     <message>
         <source>of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>/ 共 %1 页</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一页</translation>
     </message>
     <message>
         <source>Last</source>
-        <translation type="unfinished"></translation>
+        <translation>末页</translation>
     </message>
     <message>
         <source>Zoom out</source>
-        <translation type="unfinished"></translation>
+        <translation>缩小</translation>
     </message>
     <message>
         <source>Zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>放大</translation>
     </message>
     <message>
         <source>Fit width</source>
-        <translation type="unfinished"></translation>
+        <translation>适合宽度</translation>
     </message>
     <message>
         <source>Whole page</source>
-        <translation type="unfinished"></translation>
+        <translation>整页显示</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>Width</source>
-        <translation type="unfinished"></translation>
+        <translation>适合宽度</translation>
     </message>
     <message>
         <source>Page</source>
-        <translation type="unfinished"></translation>
+        <translation>整页</translation>
     </message>
     <message>
         <source>%1 page(s), %2 KB</source>
-        <translation type="unfinished"></translation>
+        <translation>共 %1 页，%2 KB</translation>
     </message>
     <message>
         <source>Save the document as</source>
-        <translation type="unfinished"></translation>
+        <translation>另存为</translation>
     </message>
     <message>
         <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
         <source>Saved to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存到 %1</translation>
     </message>
     <message>
         <source>Sent %1 page(s) to the printer.</source>
-        <translation type="unfinished"></translation>
+        <translation>已向打印机发送 %1 页。</translation>
     </message>
     <message>
         <source>Printing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在打印…</translation>
     </message>
 </context>
 <context>
@@ -2436,75 +2438,75 @@ The offline register of a private vocational training school.</source>
     <name>ReportPage</name>
     <message>
         <source>Validation report</source>
-        <translation type="unfinished"></translation>
+        <translation>校验报告</translation>
     </message>
     <message>
         <source>Every problem found, row by row. Nothing has been written yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>逐行列出发现的所有问题。目前尚未写入任何数据。</translation>
     </message>
     <message>
         <source>Importing the roster…</source>
-        <translation type="unfinished">正在导入花名册…</translation>
+        <translation>正在导入花名册…</translation>
     </message>
     <message>
         <source>&amp;Import</source>
-        <translation type="unfinished"></translation>
+        <translation>导入(&amp;I)</translation>
     </message>
     <message>
         <source>Export the report…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出报告…</translation>
     </message>
     <message>
         <source>What to import</source>
-        <translation type="unfinished"></translation>
+        <translation>导入哪些行</translation>
     </message>
     <message>
         <source>Import all rows</source>
-        <translation type="unfinished"></translation>
+        <translation>导入全部行</translation>
     </message>
     <message>
         <source>Import only the valid rows; leave out the rows with errors</source>
-        <translation type="unfinished"></translation>
+        <translation>只导入有效行，跳过有错误的行</translation>
     </message>
     <message>
         <source>%1 row(s) read: %2 valid, %3 with errors, %4 blank or footer row(s) skipped, %5 warning(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>读取 %1 行：有效 %2 行，有错误 %3 行，跳过空行/合计行 %4 行，提示 %5 条。</translation>
     </message>
     <message>
         <source>An import will add %1 new trainee(s) and enrol %2 already in the register; %3 are already in this class.</source>
-        <translation type="unfinished"></translation>
+        <translation>导入将新增学员 %1 人，关联登记册中已有学员 %2 人；已在本班 %3 人。</translation>
     </message>
     <message>
         <source>There is nothing to import. Correct the file and choose it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可导入的行。请修改文件后重新选择。</translation>
     </message>
     <message>
         <source>Import all rows (not possible: %1 row(s) have errors)</source>
-        <translation type="unfinished"></translation>
+        <translation>导入全部行（不可行：有 %1 行有错误）</translation>
     </message>
     <message>
         <source>Import only the %1 valid row(s); leave out the %2 row(s) with errors</source>
-        <translation type="unfinished"></translation>
+        <translation>只导入 %1 个有效行，跳过 %2 个有错误的行</translation>
     </message>
     <message>
         <source>Export the report</source>
-        <translation type="unfinished"></translation>
+        <translation>导出报告</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>Excel 工作簿 (*.xlsx);;CSV，UTF-8 (*.csv)</translation>
     </message>
     <message>
         <source>Report</source>
-        <translation type="unfinished"></translation>
+        <translation>报告</translation>
     </message>
     <message>
         <source>Report saved to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>报告已保存到 %1</translation>
     </message>
     <message>
         <source>Saving the report…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在保存报告…</translation>
     </message>
 </context>
 <context>
@@ -2542,41 +2544,41 @@ The offline register of a private vocational training school.</source>
     <name>ReturnFilePage</name>
     <message>
         <source>Choose the county&apos;s return file</source>
-        <translation type="unfinished"></translation>
+        <translation>选择县局的回执文件</translation>
     </message>
     <message>
         <source>The county&apos;s answer to the school (a .json file): its decisions on the classes submitted and its acknowledgement of the batches received. It is checked first; nothing changes until you apply it.</source>
-        <translation type="unfinished"></translation>
+        <translation>县局给学校的回复（.json 文件）：对已报送培训班的批复，以及对已收到批次的确认。先检查文件；点“应用”之前不会改变任何数据。</translation>
     </message>
     <message>
         <source>Checking the return file…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查回执文件…</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>Import a county return</source>
-        <translation type="unfinished">导入县局回执</translation>
+        <translation>导入县局回执</translation>
     </message>
     <message>
         <source>County return (*.json);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>县局回执 (*.json);;所有文件 (*)</translation>
     </message>
 </context>
 <context>
     <name>ReturnImportWizard</name>
     <message>
         <source>Import a county return</source>
-        <translation type="unfinished">导入县局回执</translation>
+        <translation>导入县局回执</translation>
     </message>
 </context>
 <context>
     <name>RosterImportWizard</name>
     <message>
         <source>Import a roster</source>
-        <translation type="unfinished">导入花名册</translation>
+        <translation>导入花名册</translation>
     </message>
 </context>
 <context>
@@ -2903,12 +2905,12 @@ The offline register of a private vocational training school.</source>
         <translation>导出报送批次…</translation>
     </message>
     <message>
-        <source>Full (everything, not only the changes)</source>
-        <translation>全量（全部数据，而不只是变化部分）</translation>
-    </message>
-    <message>
         <source>Import a county return…</source>
         <translation>导入县局回执…</translation>
+    </message>
+    <message>
+        <source>Copy the selected batch again…</source>
+        <translation>重新拷贝所选批次…</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -2961,6 +2963,10 @@ The offline register of a private vocational training school.</source>
     <message>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>确认时间</translation>
     </message>
     <message>
         <source>Records</source>
@@ -3039,91 +3045,69 @@ The offline register of a private vocational training school.</source>
         <translation>（删除 %1）</translation>
     </message>
     <message>
+        <source>Copy a batch again</source>
+        <translation>重新拷贝批次</translation>
+    </message>
+    <message>
+        <source>Select a batch in the table first.</source>
+        <translation>请先在表格中选择一个批次。</translation>
+    </message>
+    <message>
         <source>Where to save the batch (a USB stick)</source>
         <translation>批次保存位置（U 盘）</translation>
     </message>
     <message>
-        <source>Batch exported</source>
-        <translation>批次已导出</translation>
+        <source>Batch No. %1 was copied to
+%2</source>
+        <translation>第 %1 批已拷贝到
+%2</translation>
     </message>
     <message>
-        <source>Batch No. %1 (%2) was saved as
-%3
-SHA-256: %4</source>
-        <translation>第 %1 批（%2）已保存为
-%3
-SHA-256：%4</translation>
-    </message>
-    <message>
-        <source>Exporting the batch…</source>
-        <translation>正在导出批次…</translation>
-    </message>
-    <message>
-        <source>Import a county return</source>
-        <translation>导入县局回执</translation>
-    </message>
-    <message>
-        <source>County return (*.json)</source>
-        <translation>县局回执 (*.json)</translation>
-    </message>
-    <message>
-        <source>This return file was imported before; nothing changed.</source>
-        <translation>这个回执文件以前已经导入过，没有任何改动。</translation>
-    </message>
-    <message>
-        <source>%1 decision(s) recorded, %2 batch(es) acknowledged.</source>
-        <translation>已登记 %1 个批复，%2 个批次已确认。</translation>
-    </message>
-    <message>
-        <source>County return imported</source>
-        <translation>县局回执已导入</translation>
-    </message>
-    <message>
-        <source>Importing the county return…</source>
-        <translation>正在导入县局回执…</translation>
+        <source>Copying the batch…</source>
+        <translation>正在拷贝批次…</translation>
     </message>
 </context>
 <context>
     <name>SummaryPage</name>
     <message>
         <source>Roster imported</source>
-        <translation type="unfinished"></translation>
+        <translation>花名册已导入</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>项目</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>数量</translation>
     </message>
     <message>
         <source>Imported into the class</source>
-        <translation type="unfinished"></translation>
+        <translation>导入本班</translation>
     </message>
     <message>
         <source>New trainees added to the register</source>
-        <translation type="unfinished"></translation>
+        <translation>新增到登记册的学员</translation>
     </message>
     <message>
         <source>Linked to trainees already in the register</source>
-        <translation type="unfinished"></translation>
+        <translation>关联登记册中已有的学员</translation>
     </message>
     <message>
         <source>Already in this class (not imported again)</source>
-        <translation type="unfinished"></translation>
+        <translation>已在本班（不重复导入）</translation>
     </message>
     <message>
         <source>Rows with errors left out</source>
-        <translation type="unfinished"></translation>
+        <translation>跳过的有错误的行</translation>
     </message>
     <message>
         <source>Blank and footer rows skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>跳过的空行和合计行</translation>
     </message>
     <message>
         <source>A backup was taken before the import: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>导入前已备份：%1</translation>
     </message>
 </context>
 <context>
