@@ -38,6 +38,7 @@ from zunyi_trainer.gui.context import AppContext
 from zunyi_trainer.gui.records import fen_to_yuan
 from zunyi_trainer.models import ClassSession
 from zunyi_trainer.reference import county_name
+from zunyi_trainer.timeutil import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 
@@ -226,11 +227,11 @@ class OverviewPage(QWidget):
         self.industry_caption.setWordWrap(True)
         self.industry_caption.setStyleSheet("color: #5f6368;")
         v.addWidget(self.industry_caption)
-        charts.addWidget(self.industry_box, 3)
+        charts.addWidget(self.industry_box, 4)
         self.weeks_box = QGroupBox(self.tr("Attendance over the last 8 weeks"), self)
         self.weeks_box.setObjectName("weeksBox")
         QVBoxLayout(self.weeks_box).setContentsMargins(4, 4, 4, 4)
-        charts.addWidget(self.weeks_box, 2)
+        charts.addWidget(self.weeks_box, 3)
         layout.addLayout(charts, 3)
 
         self.lists = QTabWidget(self)
@@ -339,7 +340,7 @@ class OverviewPage(QWidget):
         for r, class_id in enumerate(class_ids):
             self.upcoming.item(r, 0).setData(RECORD_ROLE, class_id)
         self.upcoming.resizeColumnsToContents()
-        self.state_label.setText(self.tr("As of %1").replace("%1", dt.datetime.now().strftime("%H:%M")))
+        self.state_label.setText(self.tr("As of %1").replace("%1", dt.datetime.now(LOCAL_TZ).strftime("%H:%M")))
         if self._again:
             self._again = False
             self.reload()
@@ -411,7 +412,7 @@ class OverviewPage(QWidget):
             chart.removeAxis(axis)
 
     def _show_charts(self, data) -> None:
-        from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QHorizontalBarSeries, QValueAxis
+        from PySide6.QtCharts import QAbstractBarSeries, QBarCategoryAxis, QBarSeries, QBarSet, QHorizontalBarSeries, QValueAxis
 
         if not self._charts_built:
             self._build_charts()
@@ -433,7 +434,7 @@ class OverviewPage(QWidget):
                     self.tr("%1 (target %2, %3)")
                     .replace("%1", name)
                     .replace("%2", f"{f.target:,}")
-                    .replace("%3", _pct(f.share_of_target))
+                    .replace("%3", f"{(f.share_of_target or 0) * 100:.2f}%")
                 )
             else:
                 categories.append(name)
@@ -444,6 +445,7 @@ class OverviewPage(QWidget):
         if any(f.after_plan for f in figures):
             series.append(after)
         series.setLabelsVisible(True)
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
         axis_y.append(categories)
@@ -476,15 +478,15 @@ class OverviewPage(QWidget):
         rate = QBarSet(self.tr("Attendance %"))
         rate.setColor(QColor("#188038"))
         weeks = []
-        no_classes = self.tr("no classes")
         for w in data.weeks:
             rate.append(round((w.rate or 0) * 100, 1))
             label = f"{w.monday.month}/{w.monday.day}"
-            weeks.append(label if w.counted_periods else f"{label}\n{no_classes}")
+            weeks.append(label if w.counted_periods else f"({label})")
         series = QBarSeries()
         series.append(rate)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
+        series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
         axis_x.append(weeks)

@@ -140,29 +140,44 @@ class SettingsPage(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         inner = QWidget(scroll)
         inner.setObjectName("rulesEditor")
-        grid = QGridLayout(inner)
+        outer = QVBoxLayout(inner)
+        explanations = self.explanations()
+        # The minimum periods: one value per level, on a row of their own.
+        box = QGroupBox(_label("min_periods"), inner)
+        h = QVBoxLayout(box)
+        h.addWidget(self._editor("min_periods", box))
+        default = QLabel(
+            self.tr("Default: %1").replace("%1", self._shown("min_periods", DEFAULTS.min_periods))
+            + "　"
+            + explanations["min_periods"],
+            box,
+        )
+        default.setObjectName("default_min_periods")
+        default.setWordWrap(True)
+        default.setStyleSheet("color: #5f6368;")
+        h.addWidget(default)
+        outer.addWidget(box)
+        grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(6)
         headers = [self.tr("Setting"), self.tr("Value"), self.tr("Default"), self.tr("What it does")]
         for c, title in enumerate(headers):
-            label = QLabel(f"<b>{title}</b>", inner)
-            grid.addWidget(label, 0, c)
-        explanations = self.explanations()
-        for r, f in enumerate(dataclasses.fields(RuleSettings), start=1):
-            name = f.name
+            grid.addWidget(QLabel(f"<b>{title}</b>", inner), 0, c)
+        names = [f.name for f in dataclasses.fields(RuleSettings) if f.name != "min_periods"]
+        for r, name in enumerate(names, start=1):
             grid.addWidget(QLabel(_label(name), inner), r, 0)
-            editor = self._editor(name, inner)
-            grid.addWidget(editor, r, 1)
+            grid.addWidget(self._editor(name, inner), r, 1)
             default = QLabel(self._shown(name, getattr(DEFAULTS, name)), inner)
             default.setObjectName(f"default_{name}")
             default.setStyleSheet("color: #5f6368;")
             grid.addWidget(default, r, 2)
             explain = QLabel(explanations.get(name, ""), inner)
-            explain.setWordWrap(True)
             explain.setStyleSheet("color: #5f6368;")
+            explain.setToolTip(explanations.get(name, ""))
             grid.addWidget(explain, r, 3)
         grid.setColumnStretch(3, 1)
-        grid.setRowStretch(len(dataclasses.fields(RuleSettings)) + 1, 1)
+        outer.addLayout(grid)
+        outer.addStretch(1)
         scroll.setWidget(inner)
         v.addWidget(scroll, 1)
         self.rules_message = QLabel(page)
@@ -198,8 +213,11 @@ class SettingsPage(QWidget):
                 spin = QSpinBox(box)
                 spin.setObjectName(f"rule_min_periods_{level.value}")
                 spin.setRange(0, 9999)
+                spin.setFixedWidth(80)
                 h.addWidget(spin)
+                h.addSpacing(12)
                 spins[level.value] = spin
+            h.addStretch(1)
             self.editors[name] = spins
             return box
         if name in SHARES:
@@ -211,7 +229,7 @@ class SettingsPage(QWidget):
             spin = QSpinBox(parent)
             spin.setRange(0, 99999)
         spin.setObjectName(f"rule_{name}")
-        spin.setMinimumWidth(90)
+        spin.setFixedWidth(110)
         self.editors[name] = spin
         return spin
 
