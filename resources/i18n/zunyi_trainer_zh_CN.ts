@@ -582,24 +582,8 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>请先保存或撤销未保存的考勤。</translation>
     </message>
     <message>
-        <source>Save the sign-in sheet</source>
-        <translation>保存签到表</translation>
-    </message>
-    <message>
-        <source>PDF (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
         <source>The class has no sessions yet.</source>
         <translation>本班还没有课程安排。</translation>
-    </message>
-    <message>
-        <source>Making the sign-in sheet…</source>
-        <translation>正在生成签到表…</translation>
-    </message>
-    <message>
-        <source>Saved: %1</source>
-        <translation>已保存：%1</translation>
     </message>
     <message>
         <source>Import a punch log</source>
@@ -2343,14 +2327,6 @@ The offline register of a private vocational training school.</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <source>Width</source>
-        <translation>适合宽度</translation>
-    </message>
-    <message>
-        <source>Page</source>
-        <translation>整页</translation>
-    </message>
-    <message>
         <source>%1 page(s), %2 KB</source>
         <translation>共 %1 页，%2 KB</translation>
     </message>
@@ -2697,6 +2673,10 @@ The offline register of a private vocational training school.</source>
     <message>
         <source>Trainees older than this are refused.</source>
         <translation>超过此年龄的学员不予登记。</translation>
+    </message>
+    <message>
+        <source>Default: %1</source>
+        <translation>默认：%1</translation>
     </message>
     <message>
         <source>Setting</source>
