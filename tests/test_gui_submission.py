@@ -22,12 +22,16 @@ def test_a_batch_is_exported_and_the_county_return_filed(qtbot, ctx, register, d
     page = SubmissionPage(ctx)
     qtbot.addWidget(page)
     assert page.waiting.rowCount() == 1
-    page.export_batch(tmp_path / "usb")
+    wizard = page.export_batch(tmp_path / "usb")
+    assert wizard.isVisible() and wizard.options_page.folder_row.text() == str(tmp_path / "usb")
+    wizard.next()  # 导出
     assert dialogs.errors == [], dialogs.error_texts
     (batch_file,) = (tmp_path / "usb").glob("*.zip")
-    assert batch_file.name in dialogs.infos[0] and "第 1 批" in dialogs.infos[0]
+    assert "第 1 批" in wizard.done_page.headline.text()
+    assert str(batch_file) in [wizard.done_page.details.item(r, 1).text() for r in range(wizard.done_page.details.rowCount())]
+    wizard.accept()
     assert page.batches.rowCount() == 1 and page.batches.item(0, 5).text() == "已导出"
-    assert "培训班 1" in page.batches.item(0, 6).text() and "学员 2" in page.batches.item(0, 6).text()
+    assert "培训班 1" in page.batches.item(0, 7).text() and "学员 2" in page.batches.item(0, 7).text()
     with register.session() as s:
         batch = s.scalars(sa.select(ExportBatch)).one()
     county_return = tmp_path / "return.json"
@@ -53,15 +57,35 @@ def test_a_batch_is_exported_and_the_county_return_filed(qtbot, ctx, register, d
         ),
         encoding="utf-8",
     )
-    page.import_return(county_return)
+    wizard = page.import_return(county_return)
+    wizard.next()  # checked: what it will change
+    wizard.next()  # 应用
     assert dialogs.errors == [], dialogs.error_texts
-    assert "已登记 1 个批复，1 个批次已确认" in dialogs.infos[-1]
+    assert "已登记 1 个批复，1 个批次已确认" in wizard.applied_page.text.text()
     with register.session() as s:
         assert s.scalars(sa.select(TrainingClass)).one().status is ClassStatus.APPROVED
         assert s.scalars(sa.select(ExportBatch)).one().state is BatchState.ACKNOWLEDGED
     assert page.waiting.rowCount() == 0 and page.batches.item(0, 5).text() == "县局已确认"
-    page.import_return(county_return)
-    assert "以前已经导入过" in dialogs.infos[-1]
+    assert page.batches.item(0, 6).text().startswith("2026-")  # when the county acknowledged it
+    again = page.import_return(county_return)
+    again.next()
+    assert "以前已经导入过" in again.changes_page.summary.text()
+
+
+def test_a_batch_is_copied_again_from_the_kept_copy(qtbot, ctx, register, dialogs, tmp_path):
+    from zunyi_trainer.exchange.export import export_batch, file_sha256
+
+    with register.transaction() as s:
+        factories.training_class(s, trainees=1)
+    first = export_batch(register, tmp_path / "usb", documents=False)
+    page = SubmissionPage(ctx)
+    qtbot.addWidget(page)
+    page.copy_again(tmp_path / "other")
+    assert "先在表格中选择" in dialogs.infos[-1]
+    page.batches.selectRow(0)
+    page.copy_again(tmp_path / "other")
+    assert dialogs.errors == [], dialogs.error_texts
+    assert file_sha256(tmp_path / "other" / first.path.name) == first.sha256
 
 
 def test_a_bad_return_file_is_refused_with_the_cores_sentence(qtbot, ctx, register, dialogs, tmp_path):
@@ -71,6 +95,8 @@ def test_a_bad_return_file_is_refused_with_the_cores_sentence(qtbot, ctx, regist
     bad.write_text("{not json", encoding="utf-8")
     page = SubmissionPage(ctx)
     qtbot.addWidget(page)
-    page.import_return(bad)
+    wizard = page.import_return(bad)
+    wizard.next()
+    assert wizard.currentPage() is wizard.return_page
     assert len(dialogs.errors) == 1
     assert dialogs.error_texts[0].startswith("回执文件不是有效的 JSON")

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import sqlalchemy as sa
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
@@ -31,13 +33,19 @@ class SubmissionPage(QWidget):
         self.export_button = QPushButton(self.tr("Export a batch…"), self)
         self.export_button.setObjectName("exportBatch")
         self.export_button.clicked.connect(lambda: self.export_batch())
-        self.full_box = QCheckBox(self.tr("Full (everything, not only the changes)"), self)
+        self.export_button.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_button.setToolTip("Ctrl+Shift+E")
         self.import_button = QPushButton(self.tr("Import a county return…"), self)
         self.import_button.setObjectName("importReturn")
         self.import_button.clicked.connect(lambda: self.import_return())
+        self.import_button.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.import_button.setToolTip("Ctrl+Shift+R")
+        self.copy_button = QPushButton(self.tr("Copy the selected batch again…"), self)
+        self.copy_button.setObjectName("copyBatch")
+        self.copy_button.clicked.connect(lambda: self.copy_again())
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
         self.refresh_button.clicked.connect(self.reload)
-        for w in (self.export_button, self.full_box, self.import_button):
+        for w in (self.export_button, self.import_button, self.copy_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
@@ -55,6 +63,7 @@ class SubmissionPage(QWidget):
                 self.tr("File"),
                 self.tr("Size"),
                 self.tr("State"),
+                self.tr("Acknowledged"),
                 self.tr("Records"),
             ],
             box,
@@ -84,11 +93,16 @@ class SubmissionPage(QWidget):
                         b.filename,
                         f"{b.size / 1024:.0f} KB",
                         b.state.label,
+                        format_local(b.acknowledged_at),
                         self.describe_counts(b.record_counts),
                     ]
                     for b in batches
                 ],
             )
+            for r, b in enumerate(batches):  # not yet acknowledged: the county may not have it
+                colour = QColor("#1b6e20") if b.state == BatchState.ACKNOWLEDGED else QColor("#8a5a00")
+                self.batches.item(r, 5).setForeground(colour)
+                self.batches.item(r, 5).setToolTip(f"SHA-256 {b.sha256}")
             returns = list(s.scalars(sa.select(CountyReturn).order_by(CountyReturn.imported_at.desc())))
             _fill(
                 self.returns,
@@ -145,62 +159,55 @@ class SubmissionPage(QWidget):
             parts.append(f"{names[key]} {records}" + (self.tr(" (deleted %1)").replace("%1", str(deleted)) if deleted else ""))
         return "、".join(parts)
 
-    def export_batch(self, folder: str | Path | None = None) -> None:
-        """Export the next batch for the county to a folder (a USB stick), off the UI thread."""
+    def export_batch(self, folder: str | Path | None = None):
+        """Open the batch export wizard (the folder filled in when given)."""
+        from zunyi_trainer.gui.batch_wizard import BatchExportWizard
+
+        wizard = BatchExportWizard(self.ctx, self, folder=folder)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.wizard = wizard
+        wizard.open()
+        return wizard
+
+    def import_return(self, path: str | Path | None = None):
+        """Open the county return wizard (the file filled in when given)."""
+        from zunyi_trainer.gui.return_wizard import ReturnImportWizard
+
+        wizard = ReturnImportWizard(self.ctx, self, path=path)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.wizard = wizard
+        wizard.open()
+        return wizard
+
+    def selected_batch(self) -> int | None:
+        rows = self.batches.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return int(self.batches.item(rows[0].row(), 0).text())
+
+    def copy_again(self, folder: str | Path | None = None) -> Path | None:
+        """Write the kept copy of the selected batch to a folder again, byte for byte (a lost stick)."""
+        seq = self.selected_batch()
+        if seq is None:
+            messages.inform(self, self.tr("Copy a batch again"), self.tr("Select a batch in the table first."))
+            return None
         if not folder:
-            folder = QFileDialog.getExistingDirectory(self, self.tr("Where to save the batch (a USB stick)"))
+            start = str(self.ctx.settings.value("batch/last_folder", "") or "")
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Where to save the batch (a USB stick)"), start)
             if not folder:
-                return
-        from zunyi_trainer.exchange.export import export_batch
+                return None
+        from zunyi_trainer.exchange.export import redeliver
 
-        register, full = self.ctx.register, self.full_box.isChecked()
+        register, target = self.ctx.register, Path(folder)
 
-        def done(result) -> None:
-            self.ctx.changed("export_batch")
+        def done(path: Path) -> None:
             messages.inform(
                 self,
-                self.tr("Batch exported"),
-                self.tr("Batch No. %1 (%2) was saved as\n%3\nSHA-256: %4")
-                .replace("%1", str(result.seq))
-                .replace("%2", result.kind.label)
-                .replace("%3", str(result.path))
-                .replace("%4", result.sha256),
+                self.tr("Copy a batch again"),
+                self.tr("Batch No. %1 was copied to\n%2").replace("%1", str(seq)).replace("%2", str(path)),
             )
 
         self.ctx.runner.run(
-            lambda task: export_batch(register, Path(folder), full=full, progress=task.progress),
-            on_done=done,
-            parent=self,
-            label=self.tr("Exporting the batch…"),
-            writes=True,
+            lambda _task: redeliver(register, seq, target), on_done=done, parent=self, label=self.tr("Copying the batch…")
         )
-
-    def import_return(self, path: str | Path | None = None) -> None:
-        """File the county's return (decisions and acknowledgements): all of it, or nothing."""
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a county return"), "", self.tr("County return (*.json)"))
-            if not path:
-                return
-        from zunyi_trainer.exchange.county_return import import_return
-
-        register = self.ctx.register
-
-        def done(result) -> None:
-            self.ctx.changed("")
-            if result.already_imported:
-                text = self.tr("This return file was imported before; nothing changed.")
-            else:
-                text = (
-                    self.tr("%1 decision(s) recorded, %2 batch(es) acknowledged.")
-                    .replace("%1", str(len(result.decisions)))
-                    .replace("%2", str(len(result.acknowledged)))
-                )
-            messages.inform(self, self.tr("County return imported"), text)
-
-        self.ctx.runner.run(
-            lambda task: import_return(register, Path(path)),
-            on_done=done,
-            parent=self,
-            label=self.tr("Importing the county return…"),
-            writes=True,
-        )
+        return target
