@@ -170,7 +170,7 @@ def _roster(path, rows) -> None:
     wb.save(path)
 
 
-def test_importing_a_roster_shows_its_report_and_enrols_the_valid_rows(detail, register, dialogs, tmp_path):
+def test_importing_a_roster_goes_through_the_wizard_and_shows_its_report(detail, register, dialogs, tmp_path):
     class_id = ready_class(register)
     good = [factories.id_number(dt.date(1990 + i, 3, 3)) for i in range(3)]
     bad = good[0][:17] + ("0" if good[0][17] != "0" else "1")
@@ -185,9 +185,14 @@ def test_importing_a_roster_shows_its_report_and_enrols_the_valid_rows(detail, r
         ],
     )
     window = detail(class_id)
-    dialogs.answers = [True]
-    window.import_roster(str(path))
-    assert "3" in dialogs.questions[0] and "1" in dialogs.questions[0]
+    wizard = window.import_roster(str(path))
+    assert wizard.isVisible() and wizard.parent() is window
+    wizard.next()  # what was found
+    wizard.next()  # the report
+    assert wizard.currentPage() is wizard.report_page, dialogs.error_texts
+    assert wizard.report_page.valid_radio.isChecked()
+    wizard.next()  # 导入: the valid rows
+    assert wizard.currentPage() is wizard.summary_page, dialogs.error_texts
     assert window.import_report.isVisibleTo(window) and window.import_report.rowCount() >= 1
     assert any("校验" in (window.import_report.item(r, 3).text()) for r in range(window.import_report.rowCount()))
     with register.session() as s:
@@ -196,13 +201,16 @@ def test_importing_a_roster_shows_its_report_and_enrols_the_valid_rows(detail, r
     assert window.enrolments.rowCount() == 8
 
 
-def test_a_roster_import_the_user_declines_writes_nothing(detail, register, dialogs, tmp_path):
+def test_a_roster_wizard_cancelled_before_its_last_step_writes_nothing(detail, register, dialogs, tmp_path):
     class_id = ready_class(register)
     path = tmp_path / "花名册.xlsx"
     _roster(path, [("甲一", factories.id_number(), "13900000001")])
     window = detail(class_id)
-    dialogs.answers = [False]
-    window.import_roster(str(path))
+    wizard = window.import_roster(str(path))
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.report_page, dialogs.error_texts
+    wizard.reject()
     with register.session() as s:
         assert s.scalar(sa.select(sa.func.count(Enrollment.id)).where(Enrollment.class_id == class_id)) == 5
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QIcon, QPixmap
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -585,6 +585,8 @@ class ClassDetailWindow(QMainWindow):
         self.import_button = QPushButton(self.tr("Import a roster…"), page)
         self.import_button.setObjectName("importRoster")
         self.import_button.clicked.connect(lambda: self.import_roster())
+        self.import_button.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.import_button.setToolTip("Ctrl+Shift+I")
         self.withdraw_button = QPushButton(self.tr("Withdraw…"), page)
         self.withdraw_button.setObjectName("withdrawButton")
         self.withdraw_button.clicked.connect(self.withdraw)
@@ -1028,43 +1030,18 @@ class ClassDetailWindow(QMainWindow):
 
         self._write(work, "enrollment")
 
-    def import_roster(self, path: str | None = None) -> None:
-        """Validate the roster off the UI thread, show every problem, and only then write."""
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a roster"), "", self.tr("Workbooks (*.xlsx *.xls *.csv)"))
-            if not path:
-                return
-        from zunyi_trainer.roster.importer import apply_roster, read_roster, sniff_roster, validate_roster
+    def import_roster(self, path: str | None = None):
+        """Open the roster import wizard for this class (with the file filled in when given): it
+        checks the file off the UI thread, shows every problem, and writes only at its last step;
+        the trainees tab then shows the report."""
+        from zunyi_trainer.gui.roster_wizard import RosterImportWizard
 
-        register, class_id = self.ctx.register, self.class_id
-
-        def check(task):
-            table = read_roster(path)
-            layout = sniff_roster(table)
-            with register.session() as s:
-                return validate_roster(s, s.get(TrainingClass, class_id), table, layout, progress=task.progress)
-
-        def checked(plan) -> None:
-            report = plan.report
-            self.show_import_report(report)
-            if report.valid == 0:
-                return
-            question = self.tr("%1 valid row(s) can be imported.").replace("%1", str(report.valid))
-            if report.errors:
-                question += " " + self.tr("%1 row(s) have errors and will be left out.").replace(
-                    "%1", str(len(report.error_rows))
-                )
-            if not messages.confirm(self, self.tr("Import the roster"), question + "\n\n" + self.tr("Import now?")):
-                return
-            self.ctx.runner.run(
-                lambda task: apply_roster(register, plan, skip_invalid=True, progress=task.progress),
-                on_done=lambda rep: (self.show_import_report(rep), self.ctx.changed("enrollment")),
-                parent=self,
-                label=self.tr("Importing the roster…"),
-                writes=True,
-            )
-
-        self.ctx.runner.run(check, on_done=checked, parent=self, label=self.tr("Checking the roster…"))
+        wizard = RosterImportWizard(self.ctx, self.class_id, self, path=path)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self.show_import_report)
+        self.roster_wizard = wizard
+        wizard.open()
+        return wizard
 
     def show_import_report(self, report) -> None:
         self.tabs.setCurrentWidget(self.enrolments.parentWidget())
