@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 import re
 import uuid
 from collections.abc import Callable
@@ -45,7 +46,7 @@ from zunyi_trainer.models import (
     TraineeCategory,
     TrainingClass,
 )
-from zunyi_trainer.roster import cleaning
+from zunyi_trainer.roster import bulk, cleaning
 from zunyi_trainer.roster.fields import (
     CATEGORY_INDEX,
     EDUCATION_INDEX,
@@ -562,9 +563,6 @@ def _count_actions(report: ImportReport, rows: list[RosterRow]) -> None:
 # --- step 3: write ------------------------------------------------------------------------------
 
 
-_PLAIN = (str, int, bool, type(None))
-
-
 def _insert_audited(
     session: Session,
     table: sa.Table,
@@ -575,9 +573,10 @@ def _insert_audited(
     key_column: str,
     scope_column: str,
 ) -> list[int]:
-    """Insert rows (each with its own ``uuid`` and timestamps) and one audit event per row, as the
-    ORM hook would have written it; returns the new ids in the order of ``rows``. ``key_column``
-    is unique among the rows with the same ``scope_column`` (an ID number in an institution)."""
+    """Insert rows (each with its own ``uuid`` and timestamps; all with the same keys) and one
+    audit event per row, as the ORM hook would have written it; returns the new ids in the order
+    of ``rows``. ``key_column`` is unique among the rows with the same ``scope_column`` (an ID
+    number in an institution)."""
     if not rows:
         return []
     conn = session.connection()
@@ -587,40 +586,42 @@ def _insert_audited(
         for c in table.columns
         if c.key != "id" and c.key not in rows[0]
     }
-    full = [{**defaults, **r} for r in rows] if defaults else rows
-    key, scope = table.c[key_column], table.c[scope_column]
+    given = list(rows[0])
+    columns = list(defaults) + given
+    pick = operator.itemgetter(*given)
+    fixed = tuple(defaults.values())
+    full = [fixed + pick(r) for r in rows] if len(given) > 1 else [(*fixed, r[given[0]]) for r in rows]
     before = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
     for start in range(0, len(full), _WRITE_CHUNK):
         chunk = full[start : start + _WRITE_CHUNK]
-        conn.execute(table.insert(), chunk)  # executemany; RETURNING would go row by row on SQLite
+        bulk.insert_rows(conn, table, columns, chunk)  # executemany; RETURNING would go row by row on SQLite
         progress(len(chunk))
     # This transaction holds the write lock now: rows after ``before`` in this scope are ours.
+    key_at = columns.index(key_column)
     scope_value = rows[0][scope_column]
+    key, scope = table.c[key_column], table.c[scope_column]
     new_ids = dict(conn.execute(sa.select(key, table.c.id).where(table.c.id > before, scope == scope_value)).all())
-    ids = [new_ids[r[key_column]] for r in full]
+    ids = [new_ids[r[key_at]] for r in full]
+    # The snapshot: every column but updated_at, and the new id.
+    kept = [i for i, k in enumerate(columns) if k != "updated_at"]
+    snapshots = bulk.snapshot_json([columns[i] for i in kept], [[r[i] for i in kept] for r in full], {"id": ids})
+    uuid_at = columns.index("uuid")
     actor = session.info.get("actor")
-    events = []
-    # Only some columns hold values that are not JSON already (UUIDs, dates, instants, enums):
-    # convert those, not 15 columns × 20,000 rows.
-    convert = [k for k in full[0] if k != "updated_at" and any(type(r[k]) not in _PLAIN for r in full)]
-    jsonable = audit.jsonable
-    for row_id, values in zip(ids, full, strict=True):
-        changes = dict(values)
-        changes.pop("updated_at", None)
-        for k in convert:
-            changes[k] = jsonable(changes[k])
-        changes["id"] = row_id
-        events.append(
+    name = table.name
+    audit.append_events(
+        conn,
+        (
             {
                 "action": "insert",
-                "table_name": table.name,
-                "record_key": str(values["uuid"]),
+                "table_name": name,
+                "record_key": str(r[uuid_at]),
                 "class_uuid": class_uuid,
                 "changes": changes,
                 "actor": actor,
             }
-        )
-    audit.append_events(conn, events)
+            for r, changes in zip(full, snapshots, strict=True)
+        ),
+    )
     return ids
 
 

@@ -1,0 +1,108 @@
+"""The bulk writer of imports stores what SQLAlchemy would store and snapshots what the audit
+hook would write: the fast path is not another format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import uuid
+
+import factories as f
+import pytest
+
+from zunyi_trainer import audit
+from zunyi_trainer.models import Education, Sex, Trainee, TraineeCategory
+from zunyi_trainer.roster import bulk
+
+AWARE = dt.datetime(2026, 3, 2, 8, 30, 15, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        False,
+        0,
+        -17,
+        2**70,
+        "",
+        "王芳",
+        'quote " backslash \\ tab \t line\n',
+        "\u2028\x00\x1f",
+        "阿依古丽·买买提",
+        dt.date(1990, 2, 28),
+        AWARE,
+        dt.datetime(2026, 3, 2, 8, 30),
+        dt.time(8, 30),
+        Sex.FEMALE,
+        Education.VOCATIONAL,
+        uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        decimal.Decimal("12.50"),
+        1.5,
+        b"\x00\x01",
+    ],
+)
+def test_a_value_is_written_as_canonical_json_of_its_jsonable_form(value):
+    assert bulk._json_value(value) == audit.canonical_json(audit.jsonable(value))
+
+
+def test_snapshots_are_the_canonical_json_of_the_row_with_sorted_keys():
+    columns = ["uuid", "name", "sex", "birth_date", "created_at", "notes", "zeta", "alpha"]
+    rows = [
+        [uuid.uuid4(), "张三", Sex.MALE, dt.date(1990, 1, 1), AWARE, "", 1, True],
+        [uuid.uuid4(), 'a "quoted" name', Sex.FEMALE, dt.date(1991, 5, 6), AWARE, None, 2, 1],
+        [uuid.uuid4(), "李四", Sex.MALE, dt.date(1990, 1, 1), AWARE, "注：换行\n", 1.0, False],
+    ]
+    ids = [7, 8, 9]
+    got = bulk.snapshot_json(columns, rows, {"id": ids})
+    for text, row, row_id in zip(got, rows, ids, strict=True):
+        expected = {k: audit.jsonable(v) for k, v in zip(columns, row, strict=True)} | {"id": row_id}
+        assert text == audit.canonical_json(expected)
+        assert json.loads(text) == json.loads(audit.canonical_json(expected))
+
+
+def _trainee_rows(institution_id: int, n: int) -> list[dict]:
+    now = dt.datetime(2026, 3, 2, 1, 2, 3, 456789, tzinfo=dt.UTC)
+    return [
+        {
+            "uuid": uuid.uuid4(),
+            "institution_id": institution_id,
+            "name": f"学员{i}",
+            "id_number": f.id_number(dt.date(1990, 1, 1) + dt.timedelta(days=i)),
+            "sex": Sex.MALE if i % 2 else Sex.FEMALE,
+            "birth_date": dt.date(1990, 1, 1) + dt.timedelta(days=i),
+            "phone": "" if i % 3 else "13900000000",
+            "education": None if i % 4 == 0 else Education.JUNIOR,
+            "category": TraineeCategory.OTHER if i % 2 else TraineeCategory.RELOCATED,
+            "household_address": "贵州省遵义市",
+            "current_address": "",
+            "employer": "",
+            "notes": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(n)
+    ]
+
+
+def test_bulk_insert_stores_exactly_what_sqlalchemy_core_stores(register):
+    table = Trainee.__table__
+    with register.transaction() as s:
+        inst = f.institution(s)
+        inst_id = inst.id
+    rows = _trainee_rows(inst_id, 12)
+    columns = list(rows[0])
+    stored = {}
+    for how in ("core", "bulk"):
+        with register.engine.connect() as conn, conn.begin() as tx:
+            if how == "core":
+                conn.execute(table.insert(), rows)
+            else:
+                bulk.insert_rows(conn, table, columns, [tuple(r[k] for k in columns) for r in rows])
+            names = ", ".join(columns)
+            stored[how] = conn.exec_driver_sql(f"SELECT {names} FROM trainee ORDER BY id").all()
+            tx.rollback()
+    assert len(stored["core"]) == 12
+    assert stored["bulk"] == stored["core"]
