@@ -28,10 +28,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QPushButton, QWidget
 
-from zunyi_trainer.errors import ZunyiError, explain_storage_error
+from zunyi_trainer.errors import ZunyiError
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.pdf_preview import LAST_DIR_KEY, PdfPreview
+from zunyi_trainer.gui.pdf_preview import LAST_DIR_KEY, PdfPreview, write_error
 from zunyi_trainer.models import ClassSession, EquipmentSpend, FinanceYear, TrainingClass
 from zunyi_trainer.timeutil import today_local
 
@@ -48,11 +48,6 @@ class Generated:
     folder: Path
     pages: int
     notes: list[str]
-
-
-def _storage_sentence(exc: BaseException) -> BaseException:
-    """An OSError as the core's sentence about the disk (full, read-only, removed), when it is one."""
-    return explain_storage_error(exc) or exc
 
 
 class DocumentActions(QObject):
@@ -86,7 +81,7 @@ class DocumentActions(QObject):
                     extra = notes(s) if notes is not None else []
             except OSError as exc:
                 shutil.rmtree(folder, ignore_errors=True)
-                raise _storage_sentence(exc) from None
+                raise write_error(exc, path) from None
             except BaseException:
                 shutil.rmtree(folder, ignore_errors=True)
                 raise
@@ -219,8 +214,7 @@ class ClassDocuments(DocumentActions):
                 return []
             return [
                 self.tr(
-                    "%1 finding(s) must be put right before the county can approve the class; "
-                    "they are listed in part 4 of the application."
+                    "%1 finding(s) must be put right before the county can approve the class; they are listed in part 4 of the application."
                 ).replace("%1", str(len(blocking)))
             ]
 
@@ -378,7 +372,7 @@ class ClassDocuments(DocumentActions):
                     )
                 return target, target.stat().st_size
             except OSError as exc:
-                raise _storage_sentence(exc) from None
+                raise write_error(exc, target) from None
 
         def done(result: tuple[Path, int]) -> None:
             path, size = result
@@ -388,8 +382,7 @@ class ClassDocuments(DocumentActions):
                 self.window,
                 self.tr("Archive package exported"),
                 self.tr(
-                    "The archive package of %1 was saved as\n%2\n(%3 KB). It holds the archive, the application, "
-                    "the sign-in sheets, every attachment and an index page (索引.html) with each file's SHA-256."
+                    "The archive package of %1 was saved as\n%2\n(%3 KB). It holds the archive, the application, the sign-in sheets, every attachment and an index page (索引.html) with each file's SHA-256."
                 )
                 .replace("%1", code)
                 .replace("%2", str(path))

@@ -61,10 +61,11 @@ def load_document(path: Path, parent=None) -> QPdfDocument:
     return doc
 
 
-def print_pages(path: Path, printer: QPrinter, pages: list[int], progress=None, dpi: int = PRINT_DPI) -> int:
+def print_pages(path: Path, printer: QPrinter, pages: list[int], progress=None, dpi: int | None = None) -> int:
     """Draw ``pages`` (0-based) of the PDF at ``path`` into ``printer``, each at actual size on
     its sheet; returns how many were printed. Safe to run off the UI thread (QPainter on a
     QPrinter is, and the document is opened here)."""
+    dpi = dpi or PRINT_DPI
     doc = load_document(path)
     try:
         painter = QPainter()
@@ -119,10 +120,37 @@ def copy_pdf(source: Path, target: Path) -> Path:
             ) from None
         return target
     except OSError as exc:
-        raise explain_storage_error(exc) or exc from None
+        raise write_error(exc, target) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_error(exc: OSError, target: Path) -> ZunyiError:
+    """A failed write as a sentence: the disk's own (full, read-only, removed) or the system's reason."""
+    return explain_storage_error(exc) or ZunyiError(
+        "无法写入 {p}：{reason}。请换一个位置或文件名再试。",
+        "Cannot write {p}: {reason}. Choose another place or name and try again.",
+        code="documents.write",
+        p=str(target),
+        reason=exc.strerror or type(exc).__name__,
+    )
+
+
+def show_pdf(path: str | Path, parent: QWidget, *, title: str | None = None, notes: list[str] | None = None) -> PdfPreview:
+    """Preview a PDF already saved at ``path`` (not deleted on close) from any widget of the app;
+    the AppContext is found among ``parent`` and its ancestors."""
+    ctx, widget = None, parent
+    while widget is not None and ctx is None:
+        ctx = getattr(widget, "ctx", None)
+        widget = widget.parentWidget()
+    if not isinstance(ctx, AppContext):
+        raise LookupError("no AppContext above the widget")
+    path = Path(path)
+    preview = PdfPreview(ctx, path, title=title or path.stem, suggested_name=path.name, notes=notes, parent=parent)
+    preview.show()
+    preview.raise_()
+    return preview
 
 
 class PdfPreview(QDialog):
@@ -307,13 +335,11 @@ class PdfPreview(QDialog):
         return max(ZOOM_MIN, min(ZOOM_MAX, width))
 
     def _show_zoom(self, *_args) -> None:
-        mode = self.view.zoomMode()
-        if mode == QPdfView.ZoomMode.FitToWidth:
-            self.zoom_label.setText(self.tr("Width"))
-        elif mode == QPdfView.ZoomMode.FitInView:
-            self.zoom_label.setText(self.tr("Page"))
-        else:
-            self.zoom_label.setText(f"{self.view.zoomFactor():.0%}")
+        self.zoom_label.setText(f"{self._effective_zoom():.0%}")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._show_zoom()  # a fitting zoom follows the window's size
 
     def _show_file(self) -> None:
         size = self.path.stat().st_size if self.path.exists() else 0
