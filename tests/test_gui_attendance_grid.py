@@ -289,18 +289,20 @@ def test_the_class_window_shows_the_grid_and_asks_before_closing_with_unsaved_ma
     ClassDetailWindow._open.clear()
 
 
-def test_the_sessions_sign_in_sheet_is_generated_and_saved_where_the_user_chooses(grid, tmp_path, monkeypatch, dialogs):
+def test_the_sessions_and_the_days_sign_in_sheets_open_in_the_preview(grid):
     from documents_fixtures import read_pdf
 
-    target = tmp_path / "签到表.pdf"
-    monkeypatch.setattr(grid, "choose_save_path", lambda suggested: str(target))
     go(grid, 0, 2)
     grid.print_signin(day=False)
-    pdf = read_pdf(target)
-    assert len(pdf.pages) == 1 and "培训学员签到表" in pdf.compact and "学员3" in pdf.compact
+    preview = grid.documents.preview
+    assert preview is not None and preview.page_count() == 1
+    pdf = read_pdf(preview.path)
+    assert "培训学员签到表" in pdf.compact and "学员3" in pdf.compact
+    assert grid.model.sessions[2].date.strftime("%Y年%m月%d日") in pdf.compact
+    preview.close()
     grid.print_signin(day=True)  # the day of session 3 has two sessions
-    assert len(read_pdf(target).pages) == 2
-    assert any(str(target) in text for text in dialogs.infos)
+    assert grid.documents.preview.page_count() == 2
+    grid.documents.preview.close()
 
 
 def workbook(register, tmp_path, cells: dict[tuple[int, int], str]):

@@ -24,18 +24,15 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTime, QUrl, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTime, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
     QColor,
-    QDesktopServices,
     QFont,
-    QGuiApplication,
     QKeySequence,
     QUndoCommand,
     QUndoStack,
@@ -664,6 +661,7 @@ class AttendanceGrid(QWidget):
         self.model = AttendanceGridModel(self)
         self.undo_stack = QUndoStack(self)
         self._watched: QWidget | None = None
+        self.documents = None  # the class's document actions (gui/document_actions.py), made on first use
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._build_toolbar())
@@ -1176,66 +1174,23 @@ class AttendanceGrid(QWidget):
             return True
         return False
 
-    def choose_save_path(self, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the sign-in sheet"), suggested, self.tr("PDF (*.pdf)"))
-        return path
-
     def print_signin(self, *, day: bool) -> None:
-        """The selected session's sign-in sheet, or every sheet of its day, as a PDF off the UI thread."""
-        index = self.view.currentIndex()
+        """The selected session's sign-in sheet, or every sheet of its day: generated off the UI
+        thread and shown in the preview, to print or save where the user chooses."""
         if not self.model.sessions:
             messages.inform(self, self.tr("Sign-in sheet"), self.tr("The class has no sessions yet."))
             return
+        index = self.view.currentIndex()
         column = index.column() if index.isValid() and index.column() < self.model.rate_column else self._default_column()
         s = self.model.sessions[column]
-        suffix = f"{s.date.isoformat()}" if day else f"{s.date.isoformat()}-{s.start_time:%H%M}"
-        name = f"签到表-{self.model.data_.code}-{suffix}.pdf"
-        folder = Path(str(self.ctx.settings.value("attendance_grid/folder", "") or Path.home()))
-        path = self.choose_save_path(str(folder / name))
-        if not path:
-            return
-        self.ctx.settings.setValue("attendance_grid/folder", str(Path(path).parent))
-        register, class_id, session_id, on = self.ctx.register, self.class_id, s.id, s.date
+        if self.documents is None:
+            from zunyi_trainer.gui.document_actions import ClassDocuments
 
-        def build(task):
-            from zunyi_trainer.documents.signin import build_signin
-
-            with register.session() as db:
-                cls = db.get(TrainingClass, class_id)
-                if day:
-                    return build_signin(db, cls, path, on=on, progress=task.progress)
-                return build_signin(db, cls, path, session_id=session_id, progress=task.progress)
-
-        self.ctx.runner.run(
-            build,
-            on_done=lambda result: self.show_pdf(Path(path), result),
-            parent=self,
-            label=self.tr("Making the sign-in sheet…"),
-        )
-
-    def show_pdf(self, path: Path, result: Any = None) -> None:
-        """Preview the PDF in the app when the preview widget is there, else open it."""
-        warnings = list(getattr(result, "warnings", None) or [])
-        try:
-            from zunyi_trainer.gui import pdf_preview  # built alongside; used when present
-        except ImportError:
-            pdf_preview = None
-        opener = getattr(pdf_preview, "show_pdf", None) if pdf_preview is not None else None
-        if opener is not None:
-            try:
-                opener(path, self)
-            except Exception:
-                log.exception("the PDF preview failed")
-                opener = None
-        if opener is None:
-            self.saved_pdf = path
-            messages.inform(
-                self,
-                self.tr("Sign-in sheet"),
-                self.tr("Saved: %1").replace("%1", str(path)) + ("\n" + "\n".join(warnings) if warnings else ""),
-            )
-            if QGuiApplication.platformName() != "offscreen":
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            self.documents = ClassDocuments(self.ctx, self.class_id, self)
+        if day:
+            self.documents.signin_day(s.date)
+        else:
+            self.documents.signin_session(s.id)
 
     def choose_import_file(self, kind: str) -> str:
         title = self.tr("Import a punch log") if kind == "punches" else self.tr("Import a filled attendance workbook")
