@@ -28,7 +28,7 @@ def test_a_batch_is_exported_and_the_county_return_filed(qtbot, ctx, register, d
     assert dialogs.errors == [], dialogs.error_texts
     (batch_file,) = (tmp_path / "usb").glob("*.zip")
     assert "第 1 批" in wizard.done_page.headline.text()
-    assert str(batch_file) in [wizard.done_page.details.item(r, 1).text() for r in range(wizard.done_page.details.rowCount())]
+    assert wizard.done_page.details.values()["文件"] == str(batch_file)
     wizard.accept()
     assert page.batches.rowCount() == 1 and page.batches.item(0, 5).text() == "已导出"
     assert "培训班 1" in page.batches.item(0, 7).text() and "学员 2" in page.batches.item(0, 7).text()
@@ -67,6 +67,7 @@ def test_a_batch_is_exported_and_the_county_return_filed(qtbot, ctx, register, d
         assert s.scalars(sa.select(ExportBatch)).one().state is BatchState.ACKNOWLEDGED
     assert page.waiting.rowCount() == 0 and page.batches.item(0, 5).text() == "县局已确认"
     assert page.batches.item(0, 6).text().startswith("2026-")  # when the county acknowledged it
+    assert page.returns.item(0, 3).text() == f"{class_code}：批准；县局确认已收到第 1 批。"
     again = page.import_return(county_return)
     again.next()
     assert "以前已经导入过" in again.changes_page.summary.text()

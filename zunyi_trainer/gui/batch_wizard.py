@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from zunyi_trainer.errors import ZunyiError
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.wizard_pages import FileRow, TaskPage, fill_table, read_only_table
+from zunyi_trainer.gui.wizard_pages import FileRow, TaskPage, ValuesForm
 from zunyi_trainer.models import AuditEvent, ExportBatch
 from zunyi_trainer.timeutil import format_local
 
@@ -162,15 +162,15 @@ class DonePage(QWizardPage):
         font.setBold(True)
         self.headline.setFont(font)
         layout.addWidget(self.headline)
-        self.details = read_only_table([self.tr("Item"), self.tr("Value")], self)
+        self.details = ValuesForm(self)
         self.details.setObjectName("batchDetails")
-        self.details.horizontalHeader().setVisible(False)
-        layout.addWidget(self.details, 1)
+        layout.addWidget(self.details)
         self.verified = QLabel(self)
         self.verified.setObjectName("batchVerified")
         self.verified.setWordWrap(True)
         self.verified.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.verified)
+        layout.addStretch(1)
 
     def initializePage(self) -> None:
         wizard: BatchExportWizard = self.wizard()  # type: ignore[assignment]
@@ -179,19 +179,17 @@ class DonePage(QWizardPage):
             self.tr("Batch No. %1 (%2) was saved.").replace("%1", str(result.seq)).replace("%2", result.kind.label)
         )
         names = wizard.table_names()
-        fill_table(
-            self.details,
+        self.details.set_values(
             [
-                [self.tr("Sequence number"), str(result.seq)],
-                [self.tr("File"), str(result.path)],
-                [self.tr("Size"), f"{result.size / 1024:.0f} KB"],
-                [self.tr("SHA-256"), result.sha256],
-                [self.tr("Key fingerprint"), result.info.fingerprint],
-                [self.tr("Records"), describe_counts(result.info.record_counts, names, self.tr(" (deleted %1)"))],
-                [self.tr("Documents and attachments"), f"{result.info.documents} / {result.info.attachments}"],
-            ],
+                (self.tr("Sequence number"), str(result.seq)),
+                (self.tr("File"), str(result.path)),
+                (self.tr("Size"), f"{result.size / 1024:.0f} KB"),
+                (self.tr("SHA-256"), result.sha256),
+                (self.tr("Key fingerprint"), result.info.fingerprint),
+                (self.tr("Records"), describe_counts(result.info.record_counts, names, self.tr(" (deleted %1)"))),
+                (self.tr("Documents and attachments"), f"{result.info.documents} / {result.info.attachments}"),
+            ]
         )
-        self.details.resizeRowsToContents()
         if wizard.verify_problem:
             self.verified.setStyleSheet("color: #b3261e")
             self.verified.setText(self.tr("Reading the batch back failed: %1").replace("%1", wizard.verify_problem))
@@ -215,6 +213,7 @@ class BatchExportWizard(QWizard):
         self.setWindowTitle(self.tr("Export a batch"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.resize(760, 520)
         self.batch = None  # the ExportResult, once exported
         self.verify_problem = ""

@@ -196,6 +196,7 @@ class ReturnImportWizard(QWizard):
         self.setWindowTitle(self.tr("Import a county return"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.resize(860, 520)
         self.preview = None
         self.outcome = None

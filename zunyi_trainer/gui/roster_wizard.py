@@ -39,7 +39,7 @@ from zunyi_trainer.errors import ZunyiError
 from zunyi_trainer.excel.reading import TableFile, column_letter
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.wizard_pages import FileRow, TaskPage, fill_table, read_only_table
+from zunyi_trainer.gui.wizard_pages import FileRow, TaskPage, ValuesForm, fill_table, read_only_table
 from zunyi_trainer.models import TrainingClass
 from zunyi_trainer.roster.fields import FIELDS
 from zunyi_trainer.roster.layout import Layout
@@ -519,26 +519,26 @@ class SummaryPage(QWizardPage):
         self.setObjectName("rosterSummaryPage")
         self.setTitle(self.tr("Roster imported"))
         layout = QVBoxLayout(self)
-        self.table = read_only_table([self.tr("Item"), self.tr("Count")], self)
-        self.table.setObjectName("summaryTable")
-        layout.addWidget(self.table)
+        self.counts = ValuesForm(self)
+        self.counts.setObjectName("summaryCounts")
+        layout.addWidget(self.counts)
         self.backup = QLabel(self)
         self.backup.setObjectName("summaryBackup")
         self.backup.setWordWrap(True)
         layout.addWidget(self.backup)
+        layout.addStretch(1)
 
     def initializePage(self) -> None:
         report: ImportReport = self.wizard().report  # type: ignore[attr-defined]
-        fill_table(
-            self.table,
+        self.counts.set_values(
             [
-                [self.tr("Imported into the class"), str(report.imported)],
-                [self.tr("New trainees added to the register"), str(report.created)],
-                [self.tr("Linked to trainees already in the register"), str(report.linked_existing)],
-                [self.tr("Already in this class (not imported again)"), str(report.already_enrolled)],
-                [self.tr("Rows with errors left out"), str(report.skipped_invalid)],
-                [self.tr("Blank and footer rows skipped"), str(report.skipped_blank)],
-            ],
+                (self.tr("Imported into the class"), str(report.imported)),
+                (self.tr("New trainees added to the register"), str(report.created)),
+                (self.tr("Linked to trainees already in the register"), str(report.linked_existing)),
+                (self.tr("Already in this class (not imported again)"), str(report.already_enrolled)),
+                (self.tr("Rows with errors left out"), str(report.skipped_invalid)),
+                (self.tr("Blank and footer rows skipped"), str(report.skipped_blank)),
+            ]
         )
         self.backup.setText(
             self.tr("A backup was taken before the import: %1").replace("%1", report.backup) if report.backup else ""
@@ -558,6 +558,7 @@ class RosterImportWizard(QWizard):
         self.setWindowTitle(self.tr("Import a roster"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.resize(900, 640)
         self.table: TableFile | None = None
         self.found: Layout | None = None  # the sheet, header row and mapping found or chosen

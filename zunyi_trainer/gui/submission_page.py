@@ -106,7 +106,10 @@ class SubmissionPage(QWidget):
             returns = list(s.scalars(sa.select(CountyReturn).order_by(CountyReturn.imported_at.desc())))
             _fill(
                 self.returns,
-                [[format_local(r.imported_at), r.filename, format_local(r.issued_at), r.summary[:200]] for r in returns],
+                [
+                    [format_local(r.imported_at), r.filename, format_local(r.issued_at), self.describe_return(r.summary)]
+                    for r in returns
+                ],
             )
             waiting = list(
                 s.scalars(
@@ -135,6 +138,22 @@ class SubmissionPage(QWidget):
             .replace("%1", str(pending))
             .replace("%2", str(len(waiting)))
         )
+
+    def describe_return(self, summary: str) -> str:
+        """``{"decisions": [["RH2026008", "approved"]], "acknowledged": [1]}`` as a sentence."""
+        try:
+            data = json.loads(summary or "{}")
+            decisions = [(str(code), str(decision)) for code, decision in data.get("decisions", [])]
+            acknowledged = [str(n) for n in data.get("acknowledged", [])]
+        except (ValueError, TypeError):
+            return summary[:200]
+        parts = [
+            (self.tr("%1: approved") if decision == "approved" else self.tr("%1: not approved")).replace("%1", code)
+            for code, decision in decisions
+        ]
+        if acknowledged:
+            parts.append(self.tr("The county acknowledges receiving batch(es) No. %1.").replace("%1", "、".join(acknowledged)))
+        return "；".join(parts) or self.tr("Nothing changed")
 
     def describe_counts(self, record_counts: str) -> str:
         """``{"trainees": {"records": 288, "deleted": 0}, …}`` as 学员 288、培训班 11 …"""

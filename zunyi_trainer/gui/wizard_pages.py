@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -139,3 +141,26 @@ def fill_table(table: QTableWidget, rows: list[list[str]], colours: list[Any] | 
             if colours is not None and colours[r] is not None:
                 item.setForeground(colours[r])
             table.setItem(r, c, item)
+
+
+class ValuesForm(QWidget):
+    """Label: value rows (a wizard's summary), the values selectable for copying."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._values: dict[str, str] = {}
+
+    def set_values(self, rows: list[tuple[str, str]]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self._values = dict(rows)
+        for label, value in rows:
+            field = QLabel(value, self)
+            field.setWordWrap(True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(label + "：", field)
+
+    def values(self) -> dict[str, str]:
+        return dict(self._values)
