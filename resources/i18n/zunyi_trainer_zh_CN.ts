@@ -1241,38 +1241,6 @@ Everything entered after that time will no longer be in the register. The regist
         <translation>请填写原因：县里的档案会保留它。</translation>
     </message>
     <message>
-        <source>Import a roster</source>
-        <translation>导入花名册</translation>
-    </message>
-    <message>
-        <source>Workbooks (*.xlsx *.xls *.csv)</source>
-        <translation>表格文件 (*.xlsx *.xls *.csv)</translation>
-    </message>
-    <message>
-        <source>%1 valid row(s) can be imported.</source>
-        <translation>有 %1 行数据可以导入。</translation>
-    </message>
-    <message>
-        <source>%1 row(s) have errors and will be left out.</source>
-        <translation>%1 行有错误，将不导入。</translation>
-    </message>
-    <message>
-        <source>Import the roster</source>
-        <translation>导入花名册</translation>
-    </message>
-    <message>
-        <source>Import now?</source>
-        <translation>现在导入吗？</translation>
-    </message>
-    <message>
-        <source>Importing the roster…</source>
-        <translation>正在导入花名册…</translation>
-    </message>
-    <message>
-        <source>Checking the roster…</source>
-        <translation>正在检查花名册…</translation>
-    </message>
-    <message>
         <source>%1: %2 row(s) read, %3 valid, %4 with errors, %5 warning(s).</source>
         <translation>%1：读取 %2 行，有效 %3 行，有错误 %4 行，提示 %5 条。</translation>
     </message>
@@ -1582,14 +1550,6 @@ Everything entered after that time will no longer be in the register. The regist
     <message>
         <source>Batch exported</source>
         <translation>批次已导出</translation>
-    </message>
-    <message>
-        <source>Item</source>
-        <translation>项目</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>值</translation>
     </message>
     <message>
         <source>Batch No. %1 (%2) was saved.</source>
@@ -2981,6 +2941,22 @@ The offline register of a private vocational training school.</source>
         <translation>%1 批尚待县局确认；%2 个培训班等待批复。</translation>
     </message>
     <message>
+        <source>%1: approved</source>
+        <translation>%1：批准</translation>
+    </message>
+    <message>
+        <source>%1: not approved</source>
+        <translation>%1：不予批准</translation>
+    </message>
+    <message>
+        <source>The county acknowledges receiving batch(es) No. %1.</source>
+        <translation>县局确认已收到第 %1 批。</translation>
+    </message>
+    <message>
+        <source>Nothing changed</source>
+        <translation>没有改变</translation>
+    </message>
+    <message>
         <source>Classes</source>
         <translation>培训班</translation>
     </message>
@@ -3052,14 +3028,6 @@ The offline register of a private vocational training school.</source>
     <message>
         <source>Roster imported</source>
         <translation>花名册已导入</translation>
-    </message>
-    <message>
-        <source>Item</source>
-        <translation>项目</translation>
-    </message>
-    <message>
-        <source>Count</source>
-        <translation>数量</translation>
     </message>
     <message>
         <source>Imported into the class</source>
