@@ -31,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from zunyi_trainer.county.state import audit_event, county_batch, county_decision, ensure_tables
+from zunyi_trainer.county.state import audit_event, county_batch, county_decision
 from zunyi_trainer.db import Register
 from zunyi_trainer.errors import NotFound, ValidationError, ZunyiError
 from zunyi_trainer.exchange.county_return import FORMAT, FORMAT_VERSION
@@ -100,7 +100,6 @@ def enter_decision(
     reason: str = "",
 ) -> Decision:
     """Enter the county's decision on a class awaiting one; refused, with the reason, otherwise."""
-    ensure_tables(register.engine)
     decision = decision.strip().lower()
     if decision not in DECISIONS:
         raise DecisionRefused(
@@ -263,7 +262,6 @@ def write_return(register: Register, uscc: str, target: Path | str, *, issuer: s
     """Write the return file for ``uscc`` to ``target`` (whole, or not at all); the decisions in
     it are marked sent in the same transaction."""
     code = parse_uscc(uscc)
-    ensure_tables(register.engine)
     target = Path(target).expanduser()
     with register.transaction() as s:
         known = s.execute(sa.select(Institution.id).where(Institution.uscc == code)).first()
@@ -347,7 +345,6 @@ class DecisionRow:
 
 def list_decisions(register: Register, uscc: str | None = None) -> list[DecisionRow]:
     """Every decision entered, with where it stands (``county decisions``)."""
-    ensure_tables(register.engine)
     q = (
         sa.select(county_decision, TrainingClass.status, TrainingClass.submitted_at.label("class_submitted_at"))
         .join(TrainingClass, TrainingClass.uuid == county_decision.c.class_uuid, isouter=True)

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 
 from zunyi_trainer.attachments import blob_path
 from zunyi_trainer.county.keys import registered_fingerprint
-from zunyi_trainer.county.state import audit_event, county_batch, county_record, county_school, ensure_tables
+from zunyi_trainer.county.state import audit_event, county_batch, county_record, county_school
 from zunyi_trainer.db import Register
 from zunyi_trainer.errors import ValidationError, ZunyiError
 from zunyi_trainer.exchange.export import RECORDS_DIR
@@ -584,7 +584,6 @@ def ingest_batch(register: Register, path: Path | str, *, progress: Progress | N
     """
     path = Path(path)
     result = IngestResult(path, REFUSED)
-    ensure_tables(register.engine)
     incoming = register.data_dir / "incoming"
     try:
         incoming.mkdir(parents=True, exist_ok=True)
@@ -705,7 +704,6 @@ class ReceivedBatch:
 
 def received_batches(register: Register, uscc: str | None = None) -> list[ReceivedBatch]:
     """The batches taken in, by school and number (what ``county batches`` lists)."""
-    ensure_tables(register.engine)
     q = sa.select(county_batch).order_by(county_batch.c.uscc, county_batch.c.seq)
     if uscc:
         q = q.where(county_batch.c.uscc == uscc.strip().upper())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from zunyi_trainer.county.state import audit_event, county_batch, county_school, ensure_tables
+from zunyi_trainer.county.state import audit_event, county_batch, county_school
 from zunyi_trainer.db import Register
 from zunyi_trainer.errors import NotFound, ValidationError
 from zunyi_trainer.exchange import signing
@@ -65,7 +65,6 @@ def add_key(register: Register, uscc: str, key_source: str, *, name: str = "", r
     """Register (or, with ``replace``, change) the key of the school ``uscc``."""
     code = parse_uscc(uscc)
     fp, pem = read_key(key_source)
-    ensure_tables(register.engine)
     with register.transaction() as s:
         row = s.execute(sa.select(county_school).where(county_school.c.uscc == code)).first()
         values = {
@@ -99,7 +98,6 @@ def add_key(register: Register, uscc: str, key_source: str, *, name: str = "", r
 
 
 def list_keys(register: Register) -> list[SchoolKey]:
-    ensure_tables(register.engine)
     with register.session() as s:
         stats = {
             r.uscc: (r.n, r.last_seq, r.last_at)

@@ -29,7 +29,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from zunyi_trainer.county.state import county_batch, county_school, ensure_tables
+from zunyi_trainer.county.state import county_batch, county_school
 from zunyi_trainer.db import Register
 from zunyi_trainer.errors import ValidationError
 from zunyi_trainer.i18n import text
@@ -261,7 +261,6 @@ def build_report(
         )
     if overdue_days < 1:
         raise ValidationError("逾期天数应至少为 1。", "The overdue days must be at least 1.", field="overdue_days")
-    ensure_tables(register.engine)
     as_of = as_of or today_local()
     first, last = _year_bounds(year)
     report = progress or (lambda done, total: None)

@@ -5,6 +5,13 @@ and timetable clock times are local to Zunyi (see ``zunyi_trainer.timeutil``).
 """
 
 from zunyi_trainer.models.base import Base
+from zunyi_trainer.models.county import (
+    COUNTY_TABLES,
+    county_batch,
+    county_decision,
+    county_record,
+    county_school,
+)
 from zunyi_trainer.models.enums import (
     AttachmentKind,
     AttendanceMethod,
@@ -61,6 +68,7 @@ from zunyi_trainer.models.training import (
 )
 
 __all__ = [
+    "COUNTY_TABLES",
     "Attachment",
     "AttachmentKind",
     "Attendance",
@@ -105,5 +113,9 @@ __all__ = [
     "TrainingType",
     "Venue",
     "VenueKind",
+    "county_batch",
+    "county_decision",
+    "county_record",
+    "county_school",
     "institution_trade",
 ]
