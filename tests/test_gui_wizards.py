@@ -348,3 +348,26 @@ def test_the_trainee_list_is_exported_through_the_save_dialog_with_dates_as_date
     assert all(ws.cell(r, born).is_date for r in range(2, 5))
     id_col = header.index("身份证号") + 1
     assert all(ws.cell(r, id_col).data_type == "s" for r in range(2, 5))
+
+
+def test_with_a_real_worker_thread_the_wizard_moves_on_when_the_check_has_finished(qtbot, zh_app, register, class_id, tmp_path):
+    """Off the UI thread: Next starts the work and the page moves on by itself when it is done."""
+    from PySide6.QtCore import QSettings
+
+    from zunyi_trainer.gui.context import AppContext
+    from zunyi_trainer.gui.roster_wizard import RosterImportWizard
+    from zunyi_trainer.gui.tasks import TaskRunner
+
+    threaded = AppContext(register, runner=TaskRunner(), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    path = write_workbook(tmp_path / "花名册.xlsx", roster_rows(5))
+    wizard = RosterImportWizard(threaded, class_id, path=path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.mapping_page)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.report_page)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.summary_page)
+    threaded.runner.wait()
+    assert enrolled_names(register, class_id) == {person(k)[0] for k in range(5)}
