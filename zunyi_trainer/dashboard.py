@@ -410,6 +410,8 @@ def _attendance_alerts(session: Session, settings: RuleSettings, today: dt.date)
 
 
 def _batch_alerts(session: Session, today: dt.date) -> list[Alert]:
+    from zunyi_trainer.exchange.tables import BY_TABLE_NAME  # the tables a batch carries
+
     alerts = []
     for b in session.scalars(sa.select(ExportBatch).where(ExportBatch.state == BatchState.EXPORTED).order_by(ExportBatch.seq)):
         alerts.append(
@@ -430,7 +432,10 @@ def _batch_alerts(session: Session, today: dt.date) -> list[Alert]:
     limit = 100_000  # counting stops here: "more than 100000" says enough
     waiting = session.scalar(
         sa.select(sa.func.count()).select_from(
-            sa.select(AuditEvent.id).where(AuditEvent.id > (through or 0)).limit(limit + 1).subquery()
+            sa.select(AuditEvent.id)
+            .where(AuditEvent.id > (through or 0), AuditEvent.table_name.in_(BY_TABLE_NAME))
+            .limit(limit + 1)
+            .subquery()
         )
     )
     has_classes = session.scalar(sa.select(sa.func.count(TrainingClass.id)).where(TrainingClass.status != ClassStatus.DRAFT))
