@@ -15,9 +15,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -38,6 +38,7 @@ from zunyi_trainer.gui.context import AppContext
 log = logging.getLogger(__name__)
 
 PRINT_DPI = 300  # sharp on any office printer; an A4 page is 2480 × 3508 pixels
+BAND_ROWS = 160  # pixel rows drawn per call (see _draw_page)
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
 LAST_DIR_KEY = "documents/last_dir"
@@ -87,11 +88,7 @@ def print_pages(path: Path, printer: QPrinter, pages: list[int], progress=None, 
                         code="documents.printer",
                         page=index + 1,
                     )
-                size = doc.pagePointSize(index)
-                image = doc.render(index, QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72)))
-                # Actual size: the page's points on the sheet, from the sheet's corner (full-page mode).
-                device = printer.resolution() / 72
-                painter.drawImage(QRectF(0, 0, size.width() * device, size.height() * device), image)
+                _draw_page(doc, index, painter, printer.resolution() / dpi, dpi)
         finally:
             painter.end()
         if progress is not None:
@@ -99,6 +96,33 @@ def print_pages(path: Path, printer: QPrinter, pages: list[int], progress=None, 
         return len(pages)
     finally:
         doc.close()
+
+
+def _draw_page(doc: QPdfDocument, index: int, painter: QPainter, device_per_pixel: float, dpi: int) -> None:
+    """One page at actual size from the sheet's corner (full-page mode), in bands of
+    :data:`BAND_ROWS` rows: each call into Qt holds Python's lock while the print engine
+    compresses the pixels, and a whole 300-dpi page would freeze the window for a second."""
+    size = doc.pagePointSize(index)
+    width, height = round(size.width() * dpi / 72), round(size.height() * dpi / 72)
+    for top in range(0, height, BAND_ROWS):
+        rows = min(BAND_ROWS, height - top)
+        options = QPdfDocumentRenderOptions()
+        options.setScaledSize(QSize(width, height))
+        options.setScaledClipRect(QRect(0, top, width, rows))
+        band = QImage(width, rows, QImage.Format.Format_RGB32)
+        band.fill(Qt.GlobalColor.white)  # pdfium leaves the paper transparent; an opaque band prints lighter and faster
+        with _painting(band) as on_band:
+            on_band.drawImage(0, 0, doc.render(index, QSize(width, rows), options))
+        painter.drawImage(QRectF(0, top * device_per_pixel, width * device_per_pixel, rows * device_per_pixel), band)
+
+
+@contextlib.contextmanager
+def _painting(device):
+    painter = QPainter(device)
+    try:
+        yield painter
+    finally:
+        painter.end()
 
 
 def copy_pdf(source: Path, target: Path) -> Path:
@@ -339,7 +363,7 @@ class PdfPreview(QDialog):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._show_zoom()  # a fitting zoom follows the window's size
+        QTimer.singleShot(0, self, self._show_zoom)  # a fitting zoom follows the view, laid out after this
 
     def _show_file(self) -> None:
         size = self.path.stat().st_size if self.path.exists() else 0
