@@ -118,16 +118,16 @@ def test_the_roster_wizard_can_import_only_the_valid_rows_and_export_its_report(
     assert not page.all_radio.isEnabled() and page.valid_radio.isChecked() and page.isComplete()
     issues = {(i.row, i.code) for i in page.model.issues}
     assert (4, "id.checksum") in issues and (5, "category.unknown") in issues
-    messages = [page.model.index(r, 4).data() for r in range(page.model.rowCount())]
+    messages = [page.model.index(r, 5).data() for r in range(page.model.rowCount())]
     assert any("校验" in m for m in messages) and any("外星人" in m for m in messages)
 
     xlsx = page.export_report(tmp_path / "报告.xlsx")
     ws = openpyxl.load_workbook(xlsx).active
-    assert [c.value for c in ws[1]][:5] == ["行", "列", "类别", "代码", "修改方法"]
+    assert [c.value for c in ws[1]] == ["行", "列", "类别", "代码", "文件中的值", "修改方法"]
     assert {(r[0].value, r[3].value) for r in ws.iter_rows(min_row=2)} >= {(4, "id.checksum"), (5, "category.unknown")}
     with open(page.export_report(tmp_path / "报告.csv"), encoding="utf-8-sig", newline="") as fh:
         lines = list(csv.reader(fh))
-    assert lines[0][:5] == ["行", "列", "类别", "代码", "修改方法"]
+    assert lines[0] == ["行", "列", "类别", "代码", "文件中的值", "修改方法"]
     assert ["5", "人员类别", "错误", "category.unknown"] in [r[:4] for r in lines[1:]]
     assert "报告.csv" in page.export_status.text()
     assert register_state(register) == before

@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from zunyi_trainer.roster.layout import Layout
 from zunyi_trainer.roster.report import ERROR, ImportReport, Issue
 
 PREVIEW_ROWS = 5
+WRAP_ROWS = 500  # fitting row heights to wrapped messages costs time on long reports
 ERROR_COLOUR = QColor("#b3261e")
 
 
@@ -60,8 +61,8 @@ class IssueModel(QAbstractTableModel):
             self.tr("Column"),
             self.tr("Kind"),
             self.tr("Code"),
-            self.tr("What to fix"),
             self.tr("Value in the file"),
+            self.tr("What to fix"),
         ]
 
     def set_report(self, report: ImportReport | None) -> None:
@@ -79,7 +80,7 @@ class IssueModel(QAbstractTableModel):
         return self.tr("Error") if issue.severity == ERROR else self.tr("Warning")
 
     def row_texts(self, issue: Issue) -> list[str]:
-        return [str(issue.row or ""), issue.column, self.kind(issue), issue.code, issue.message, issue.value]
+        return [str(issue.row or ""), issue.column, self.kind(issue), issue.code, issue.value, issue.message]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -392,6 +393,7 @@ class ReportPage(TaskPage):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setWordWrap(True)
         layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()
         self.export_button = QPushButton(self.tr("Export the report…"), self)
@@ -423,7 +425,10 @@ class ReportPage(TaskPage):
         plan = self._wizard.plan
         report = plan.report
         self.model.set_report(report)
-        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount() - 1):  # the message takes the rest, wrapped
+            self.view.resizeColumnToContents(column)
+        if self.model.rowCount() <= WRAP_ROWS:  # long messages wrapped; beyond that, in the tooltip
+            QTimer.singleShot(0, self.view.resizeRowsToContents)
         to_write = report.created + report.linked_existing
         bad = len(report.error_rows)
         text = (

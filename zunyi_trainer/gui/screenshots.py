@@ -101,6 +101,14 @@ def render_all(data_dir: Path, out_dir: Path, language: str = "zh") -> list[Path
                 save_screenshot(detail, target)
                 written.append(target)
                 detail.close()
+        from zunyi_trainer.gui import wizard_screenshots
+
+        def save(widget: QWidget, name: str) -> None:
+            _settle(app)
+            save_screenshot(widget, out_dir / f"gui-{name}.png")
+            written.append(out_dir / f"gui-{name}.png")
+
+        wizard_screenshots.render(ctx, window, work, save)
         window.close()
         (out_dir / ".screenshot-settings.ini").unlink(missing_ok=True)
     finally:
