@@ -428,7 +428,7 @@ class ReportPage(TaskPage):
         for column in range(self.model.columnCount() - 1):  # the message takes the rest, wrapped
             self.view.resizeColumnToContents(column)
         if self.model.rowCount() <= WRAP_ROWS:  # long messages wrapped; beyond that, in the tooltip
-            QTimer.singleShot(0, self.view.resizeRowsToContents)
+            QTimer.singleShot(0, self.view, self.view.resizeRowsToContents)
         to_write = report.created + report.linked_existing
         bad = len(report.error_rows)
         text = (

@@ -73,8 +73,9 @@ class TaskPage(QWizardPage):
             self._running = False
             self.accept_result(result)
             self._done_key = key
-            if self._advance_when_done and self.wizard() is not None:
-                QTimer.singleShot(0, self.wizard().next)
+            wizard = self.wizard()
+            if self._advance_when_done and wizard is not None:
+                QTimer.singleShot(0, wizard, wizard.next)  # not after the wizard is gone
 
         def failed(exc: BaseException) -> None:
             self._running = False
