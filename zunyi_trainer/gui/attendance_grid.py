@@ -20,11 +20,13 @@ log or a filled attendance workbook imported with its report shown before anythi
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTime, Signal
@@ -64,7 +66,7 @@ from PySide6.QtWidgets import (
 )
 
 from zunyi_trainer import idcard
-from zunyi_trainer.attendance import ATTENDED, Mark, RecordedMark, SessionSlot, derive_status, trainee_rate
+from zunyi_trainer.attendance import ATTENDED, Mark, SessionSlot, derive_status, trainee_rate
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
 from zunyi_trainer.models import (
@@ -109,8 +111,18 @@ KEYS: dict[int, AttendanceStatus] = {
     Qt.Key.Key_5: AttendanceStatus.ABSENT,
 }
 CYCLE = list(AttendanceStatus)
+_DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP, _ALIGN = (
+    int(Qt.ItemDataRole.DisplayRole.value),
+    int(Qt.ItemDataRole.BackgroundRole.value),
+    int(Qt.ItemDataRole.ForegroundRole.value),
+    int(Qt.ItemDataRole.FontRole.value),
+    int(Qt.ItemDataRole.ToolTipRole.value),
+    int(Qt.ItemDataRole.TextAlignmentRole.value),
+)
+_CENTER = Qt.AlignmentFlag.AlignCenter
 STATUS_ROLE = Qt.ItemDataRole.UserRole  # the cell's status value ("" when unmarked)
 PENDING_ROLE = Qt.ItemDataRole.UserRole + 1  # True when the cell holds an unsaved entry
+_STATUS_ROLE, _PENDING_ROLE = int(STATUS_ROLE.value), int(STATUS_ROLE.value) + 1
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -143,9 +155,10 @@ class GridTrainee:
         return self.withdrawn_on is None or day <= self.withdrawn_on
 
 
-@dataclasses.dataclass(frozen=True)
-class CellMark:
-    """A cell's mark: as recorded (with who, how and any 补录), or as entered and not yet saved."""
+class CellMark(NamedTuple):
+    """A cell's mark, as recorded (with any 补录) or as entered and not yet saved. A tuple: a
+    class's grid holds thousands. It is also what the core's rates read of a mark (status and
+    times, like :class:`zunyi_trainer.attendance.RecordedMark`)."""
 
     status: AttendanceStatus
     sign_in_at: dt.datetime | None = None
@@ -153,9 +166,6 @@ class CellMark:
     leave_reason: str = ""
     is_correction: bool = False
     correction_reason: str = ""
-    method: str = ""
-    recorded_by: str = ""
-    recorded_at: dt.datetime | None = None
 
     def same_entry(self, other: CellMark | None) -> bool:
         """Whether saving ``self`` over ``other`` would change nothing (the core's own test)."""
@@ -166,6 +176,15 @@ class CellMark:
             and _same_instant(self.sign_out_at, other.sign_out_at)
             and self.leave_reason == other.leave_reason
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordNote:
+    """Who recorded a mark, when and how: read for the selected cell only."""
+
+    method: AttendanceMethod | None
+    recorded_by: str
+    recorded_at: dt.datetime | None
 
 
 def _same_instant(a: dt.datetime | None, b: dt.datetime | None) -> bool:
@@ -188,10 +207,50 @@ class GridData:
 
 
 _STATUS = {s.value: s for s in AttendanceStatus}
+_METHOD = {m.value: m for m in AttendanceMethod}
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Thousands of short-lived, acyclic tuples: reference counting frees them, and pausing the
+    cyclic collector spares its repeated scans of the window's large heap (as record_marks does)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _instant(value: str | dt.datetime) -> dt.datetime:
+    """A stored instant as an aware UTC datetime: SQLite keeps naive UTC text (models.base.UTCDateTime),
+    PostgreSQL's driver gives datetimes."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value + "+00:00")
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+
+
+def load_record_note(session, session_id: int, enrollment_id: int) -> RecordNote | None:
+    """Who recorded one mark, when and how (one indexed query, for the selected cell)."""
+    att_t = Attendance.__table__
+    row = session.execute(
+        sa.select(sa.type_coerce(att_t.c.method, sa.String), att_t.c.recorded_by, att_t.c.recorded_at).where(
+            att_t.c.session_id == session_id, att_t.c.enrollment_id == enrollment_id
+        )
+    ).first()
+    if row is None:
+        return None
+    return RecordNote(_METHOD.get(row[0]), row[1] or "", row[2])
 
 
 def load_grid(session, class_id: int, *, as_of: dt.date | None = None) -> GridData | None:
     """Everything the grid shows, in three queries (and the settings); None when the class is gone."""
+    with _collector_paused():
+        return _load_grid(session, class_id, as_of)
+
+
+def _load_grid(session, class_id: int, as_of: dt.date | None) -> GridData | None:
     sess_t, enr_t, tr_t, att_t = ClassSession.__table__, Enrollment.__table__, Trainee.__table__, Attendance.__table__
     cls_t = TrainingClass.__table__
     head = session.execute(sa.select(cls_t.c.code, cls_t.c.name, cls_t.c.status).where(cls_t.c.id == class_id)).first()
@@ -223,32 +282,30 @@ def load_grid(session, class_id: int, *, as_of: dt.date | None = None) -> GridDa
         )
     ]
     in_class = sa.select(sess_t.c.id).where(sess_t.c.class_id == class_id).scalar_subquery()
+    # Stored values as the driver gives them (no per-value type processing), made into marks here.
+    as_text = sa.String
     marks: dict[tuple[int, int], CellMark] = {}
-    for r in session.execute(
+    result = session.execute(
         sa.select(
             att_t.c.session_id,
             att_t.c.enrollment_id,
-            sa.type_coerce(att_t.c.status, sa.String).label("status"),
-            att_t.c.sign_in_at,
-            att_t.c.sign_out_at,
+            sa.type_coerce(att_t.c.status, as_text),
+            sa.type_coerce(att_t.c.sign_in_at, as_text),
+            sa.type_coerce(att_t.c.sign_out_at, as_text),
             att_t.c.leave_reason,
             att_t.c.is_correction,
             att_t.c.correction_reason,
-            sa.type_coerce(att_t.c.method, sa.String).label("method"),
-            att_t.c.recorded_by,
-            att_t.c.recorded_at,
         ).where(att_t.c.session_id.in_(in_class))
-    ):
-        marks[(r.enrollment_id, r.session_id)] = CellMark(
-            _STATUS[r.status],
-            r.sign_in_at,
-            r.sign_out_at,
-            r.leave_reason or "",
-            bool(r.is_correction),
-            r.correction_reason or "",
-            r.method or "",
-            r.recorded_by or "",
-            r.recorded_at,
+    )
+    # The DBAPI's own tuples: every column here is read as stored, so no Row objects are needed.
+    for sid, eid, status, sign_in, sign_out, leave, corrected, why in result.cursor.fetchall():
+        marks[(eid, sid)] = CellMark(
+            _STATUS[status],
+            None if sign_in is None else _instant(sign_in),
+            None if sign_out is None else _instant(sign_out),
+            leave or "",
+            bool(corrected),
+            why or "",
         )
     return GridData(
         class_id,
@@ -279,6 +336,13 @@ class AttendanceGridModel(QAbstractTableModel):
         self.read_only = False
         self._rates: list[Any] = []
         self._counts: list[tuple[int, int, dict[AttendanceStatus, int]]] = []
+        self._by_row: dict[int, dict[int, CellMark]] = {}  # enrolment → session → mark shown
+        self._slots: list[SessionSlot] = []
+        self._sessions: list[GridSession] = []
+        self._trainees: list[GridTrainee] = []
+        self._n_sessions = self._n_trainees = 0
+        self._session_ids: list[int] = []
+        self._enrolment_ids: list[int] = []
         self._session_index: dict[int, int] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -287,6 +351,9 @@ class AttendanceGridModel(QAbstractTableModel):
         self._outside = QBrush(QColor(OUTSIDE_COLOUR))
         self._totals = QBrush(QColor(TOTALS_COLOUR))
         self._below = QBrush(QColor(BELOW_COLOUR))
+        self._future = QBrush(QColor("#80868b"))  # sessions not yet held
+        self._column_heads: list[tuple[str, str | None, QBrush | None]] = []
+        self._row_heads: list[tuple[str, str | None]] = []
 
     # -- loading
 
@@ -294,6 +361,11 @@ class AttendanceGridModel(QAbstractTableModel):
         """Show ``data``; unsaved entries are kept (those now equal to the record are dropped)."""
         self.beginResetModel()
         self.data_ = data
+        self._sessions = data.sessions if data else []
+        self._trainees = data.trainees if data else []
+        self._n_sessions, self._n_trainees = len(self._sessions), len(self._trainees)
+        self._session_ids = [x.id for x in self._sessions]
+        self._enrolment_ids = [t.enrollment_id for t in self._trainees]
         if data is None:
             self.pending.clear()
         else:
@@ -305,30 +377,31 @@ class AttendanceGridModel(QAbstractTableModel):
                 for key, mark in self.pending.items()
                 if key[0] in enrolments and key[1] in self._session_index and not mark.same_entry(data.marks.get(key))
             }
-            self._rates = [self._rate(t) for t in data.trainees]
-            self._counts = [self._count(c) for c in range(len(data.sessions))]
+            with _collector_paused():
+                self._recount()
+            self._make_headers()
         self.endResetModel()
         self.pending_changed.emit(len(self.pending))
 
     @property
     def sessions(self) -> list[GridSession]:
-        return self.data_.sessions if self.data_ else []
+        return self._sessions
 
     @property
     def trainees(self) -> list[GridTrainee]:
-        return self.data_.trainees if self.data_ else []
+        return self._trainees
 
     @property
     def rate_column(self) -> int:
-        return len(self.sessions)
+        return self._n_sessions
 
     @property
     def eligible_column(self) -> int:
-        return len(self.sessions) + 1
+        return self._n_sessions + 1
 
     @property
     def totals_row(self) -> int:
-        return len(self.trainees)
+        return self._n_trainees
 
     # -- what a cell holds
 
@@ -355,41 +428,51 @@ class AttendanceGridModel(QAbstractTableModel):
         """(attended, expected, marks by status) of a session."""
         return self._counts[column]
 
-    def _row_marks(self, t: GridTrainee) -> dict[int, RecordedMark]:
-        out = {}
-        for s in self.sessions:
-            key = (t.enrollment_id, s.id)
-            m = self.pending.get(key) or self.data_.marks.get(key)
-            if m is not None:
-                out[s.id] = RecordedMark(m.status, m.sign_in_at, m.sign_out_at)
-        return out
+    def _recount(self) -> None:
+        """Every trainee's rate and every session's counts, in one pass over the marks."""
+        data = self.data_
+        effective = {**data.marks, **self.pending} if self.pending else data.marks
+        self._by_row = {t.enrollment_id: {} for t in data.trainees}
+        tallies: dict[int, dict[AttendanceStatus, int]] = {s.id: {} for s in data.sessions}
+        for (eid, sid), m in effective.items():
+            row = self._by_row.get(eid)
+            if row is None:
+                continue
+            row[sid] = m
+            tally = tallies[sid]
+            tally[m.status] = tally.get(m.status, 0) + 1
+        self._slots = [s.slot for s in data.sessions]
+        self._rates = [self._rate(t) for t in data.trainees]
+        expected_on: dict[dt.date, int] = {}
+        self._counts = []
+        for s in data.sessions:
+            expected = expected_on.get(s.date)
+            if expected is None:
+                expected = expected_on[s.date] = sum(1 for t in data.trainees if t.attends(s.date))
+            tally = tallies[s.id]
+            self._counts.append((sum(n for status, n in tally.items() if status in ATTENDED), expected, tally))
 
     def _rate(self, t: GridTrainee):
+        # A CellMark carries what the core's rate reads of a mark (status, sign-in and sign-out).
         return trainee_rate(
             t.enrollment_id,
             t.enrolled_on,
             t.withdrawn_on,
-            [s.slot for s in self.sessions],
-            self._row_marks(t),
+            self._slots,
+            self._by_row[t.enrollment_id],
             as_of=self.data_.as_of,
             threshold=self.data_.settings.attendance_threshold,
         )
 
     def _count(self, column: int) -> tuple[int, int, dict[AttendanceStatus, int]]:
         s = self.sessions[column]
-        attended = expected = 0
-        by_status: dict[AttendanceStatus, int] = {}
+        expected = self._counts[column][1]
+        tally: dict[AttendanceStatus, int] = {}
         for t in self.trainees:
-            key = (t.enrollment_id, s.id)
-            m = self.pending.get(key) or self.data_.marks.get(key)
-            if t.attends(s.date):
-                expected += 1
-            if m is None:
-                continue
-            by_status[m.status] = by_status.get(m.status, 0) + 1
-            if m.status in ATTENDED:
-                attended += 1
-        return attended, expected, by_status
+            m = self._by_row[t.enrollment_id].get(s.id)
+            if m is not None:
+                tally[m.status] = tally.get(m.status, 0) + 1
+        return sum(n for status, n in tally.items() if status in ATTENDED), expected, tally
 
     # -- editing
 
@@ -402,6 +485,12 @@ class AttendanceGridModel(QAbstractTableModel):
                 self.pending.pop(key, None)
             else:
                 self.pending[key] = mark
+            shown = self.pending.get(key) or self.data_.marks.get(key)
+            row_marks = self._by_row[key[0]]
+            if shown is None:
+                row_marks.pop(key[1], None)
+            else:
+                row_marks[key[1]] = shown
         rows = {r for r, t in enumerate(self.trainees) if any(k[0] == t.enrollment_id for k in entries)}
         columns = {self._session_index[k[1]] for k in entries}
         for r in rows:
@@ -444,61 +533,65 @@ class AttendanceGridModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
+    def _make_headers(self) -> None:
+        """Header texts made once per load: Qt asks for them at every paint."""
+        as_of, periods = self.data_.as_of, self.tr("periods")
+        self._column_heads = [
+            (
+                f"{s.date:%m-%d}\n{'一二三四五六日'[s.date.weekday()]} {s.start_time:%H:%M}",
+                f"{s.date.isoformat()} {s.start_time:%H:%M}–{s.end_time:%H:%M}　{s.periods} {periods}",
+                self._future if s.date > as_of else None,
+            )
+            for s in self._sessions
+        ]
+        self._column_heads += [(self.tr("Rate"), None, None), (self.tr("Subsidy"), None, None)]
+        withdrawn = self.tr(" (withdrawn)")
+        self._row_heads = [(t.name + (withdrawn if t.withdrawn_on else ""), f"{t.name}　{t.id_number}") for t in self._trainees]
+        self._row_heads.append((self.tr("Attended / expected"), None))
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if self.data_ is None:
             return None
-        if orientation == Qt.Orientation.Horizontal:
-            if section == self.rate_column:
-                return self.tr("Rate") if role == Qt.ItemDataRole.DisplayRole else None
-            if section == self.eligible_column:
-                return self.tr("Subsidy") if role == Qt.ItemDataRole.DisplayRole else None
-            if section >= len(self.sessions):
-                return None
-            s = self.sessions[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return f"{s.date:%m-%d}\n{'一二三四五六日'[s.date.weekday()]} {s.start_time:%H:%M}"
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{s.date.isoformat()} {s.start_time:%H:%M}–{s.end_time:%H:%M}　{s.periods} " + self.tr("periods")
-            if role == Qt.ItemDataRole.ForegroundRole and s.date > self.data_.as_of:
-                return QBrush(QColor("#80868b"))
+        role = int(role)
+        heads = self._column_heads if orientation == Qt.Orientation.Horizontal else self._row_heads
+        if not 0 <= section < len(heads):
             return None
-        if section == self.totals_row:
-            return self.tr("Attended / expected") if role == Qt.ItemDataRole.DisplayRole else None
-        if section > self.totals_row:
-            return None
-        t = self.trainees[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return t.name + (self.tr(" (withdrawn)") if t.withdrawn_on else "")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{t.name}　{t.id_number}"
+        if role == _DISPLAY:
+            return heads[section][0]
+        if role == _TOOLTIP:
+            return heads[section][1]
+        if role == _FOREGROUND and orientation == Qt.Orientation.Horizontal:
+            return heads[section][2]
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self.data_ is None:
+        # Called for every visible cell and role at each paint: plain ints and dict lookups only.
+        if self.data_ is None or not index.isValid():
             return None
+        role = int(role)
+        if role == _ALIGN:
+            return _CENTER
         row, column = index.row(), index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return Qt.AlignmentFlag.AlignCenter
-        if row == self.totals_row:
+        if row == self._n_trainees:
             return self._totals_data(column, role)
-        if column == self.rate_column or column == self.eligible_column:
+        if column >= self._n_sessions:
             return self._rate_data(row, column, role)
-        key = (self.trainees[row].enrollment_id, self.sessions[column].id)
+        key = (self._enrolment_ids[row], self._session_ids[column])
         pending = self.pending.get(key)
         m = pending or self.data_.marks.get(key)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return LETTERS[m.status] if m is not None else ""
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if m is not None:
                 return self._brushes[m.status]
-            return None if self.trainees[row].attends(self.sessions[column].date) else self._outside
-        if role == Qt.ItemDataRole.FontRole:
+            return None if self._trainees[row].attends(self._sessions[column].date) else self._outside
+        if role == _FONT:
             return self._bold if pending is not None else None
-        if role == STATUS_ROLE:
+        if role == _STATUS_ROLE:
             return m.status.value if m is not None else ""
-        if role == PENDING_ROLE:
+        if role == _PENDING_ROLE:
             return pending is not None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, column, m, pending is not None)
         return None
 
@@ -521,17 +614,17 @@ class AttendanceGridModel(QAbstractTableModel):
     def _rate_data(self, row: int, column: int, role: int) -> Any:
         r = self._rates[row]
         below = r.counted_periods > 0 and not r.eligible
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if column == self.rate_column:
                 return f"{r.rate:.0%}" if r.counted_periods else "—"
             if not r.counted_periods:
                 return "—"
             return self.tr("Reached") if r.eligible else self.tr("Below")
-        if role == Qt.ItemDataRole.ForegroundRole and below:
+        if role == _FOREGROUND and below:
             return self._below
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return self._totals
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             text = (
                 self.tr("%1 of %2 periods attended; threshold %3")
                 .replace("%1", f"{r.attended_periods:.1f}".removesuffix(".0"))
@@ -541,19 +634,19 @@ class AttendanceGridModel(QAbstractTableModel):
             if not self.trainees[row].subsidised:
                 text += "\n" + self.tr("Not subsidised in this class")
             return text
-        if role == STATUS_ROLE:
+        if role == _STATUS_ROLE:
             return r.eligible
         return None
 
     def _totals_data(self, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return self._totals
         if column >= self.rate_column:
             return None
         attended, expected, by_status = self._counts[column]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return f"{attended}/{expected}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             parts = [f"{s.label} {by_status.get(s, 0)}" for s in AttendanceStatus]
             unmarked = expected - sum(by_status.values())
             return "　".join(parts) + "\n" + self.tr("Not recorded: %1").replace("%1", str(max(unmarked, 0)))
@@ -892,13 +985,19 @@ class AttendanceGrid(QWidget):
         lines = []
         recorded = self.model.recorded(row, column)
         if recorded is not None:
-            method = _STATUS_METHOD.get(recorded.method)
-            lines.append(
-                self.tr("Recorded by %1, %2 (%3)")
-                .replace("%1", recorded.recorded_by or "—")
-                .replace("%2", to_local(recorded.recorded_at).strftime("%Y-%m-%d %H:%M") if recorded.recorded_at else "")
-                .replace("%3", method.label if method else recorded.method)
-            )
+            try:
+                with self.ctx.register.session() as db:
+                    note = load_record_note(db, s.id, t.enrollment_id)
+            except Exception:
+                log.exception("who recorded the mark could not be read")
+                note = None
+            if note is not None:
+                lines.append(
+                    self.tr("Recorded by %1, %2 (%3)")
+                    .replace("%1", note.recorded_by or "—")
+                    .replace("%2", to_local(note.recorded_at).strftime("%Y-%m-%d %H:%M") if note.recorded_at else "")
+                    .replace("%3", note.method.label if note.method else "—")
+                )
             if recorded.is_correction:
                 lines.append(self.tr("Late correction: %1").replace("%1", recorded.correction_reason))
         if m is not None and m.leave_reason:
@@ -968,7 +1067,7 @@ class AttendanceGrid(QWidget):
     def _entry(self, status: AttendanceStatus, old: CellMark | None, leave_reason: str = "") -> CellMark:
         """A new entry of ``status``; times recorded with the same status are kept."""
         if old is not None and old.status == status:
-            return dataclasses.replace(old, leave_reason=leave_reason or old.leave_reason)
+            return CellMark(status, old.sign_in_at, old.sign_out_at, leave_reason or old.leave_reason)
         return CellMark(status, leave_reason=leave_reason if status == AttendanceStatus.LEAVE else "")
 
     def _mark_cells(self, cells: Iterable[tuple[int, int]], status: AttendanceStatus, text: str) -> None:
@@ -1246,6 +1345,3 @@ class AttendanceGrid(QWidget):
             messages.inform(self, what, "\n".join(report.summary_lines()))
 
         self.ctx.runner.run(check, on_done=checked, parent=self, label=self.tr("Checking the file…"))
-
-
-_STATUS_METHOD = {m.value: m for m in AttendanceMethod}
