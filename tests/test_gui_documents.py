@@ -96,8 +96,11 @@ def test_the_application_is_previewed_with_every_page_and_its_blocking_findings_
     assert not folder.exists()
 
 
-def test_page_navigation_and_zoom_keep_to_the_document(qtbot, preview_of, application_pdf, dialogs):
+def test_page_navigation_and_zoom_keep_to_the_document(qtbot, preview_of, application_pdf, dialogs, tmp_path):
     preview = preview_of(application_pdf)
+    preview.resize(900, 700)
+    assert preview.wait_for_pages(), "the first page is drawn"
+    assert preview.grab().save(str(tmp_path / "preview.png"))
     last = preview.page_count()
     assert preview.current_page() == 1 and not preview.previous_action.isEnabled()
     preview.next_action.trigger()

@@ -13,14 +13,16 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -276,6 +278,7 @@ class PdfPreview(QDialog):
         self._show_file()
         self._page_changed(0)
         self._show_zoom()
+        self.view.setFocus()  # the arrow and page keys scroll the pages at once
 
     def _action(self, name: str, text: str, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -370,6 +373,22 @@ class PdfPreview(QDialog):
         self.file_label.setText(
             self.tr("%1 page(s), %2 KB").replace("%1", str(self.page_count())).replace("%2", f"{max(1, size // 1024):,}")
         )
+
+    def wait_for_pages(self, timeout_s: float = 5.0) -> bool:
+        """Process events until the view shows ink (QPdfView renders pages in the background);
+        for screenshots and tests that look at the screen. False if nothing appeared in time."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            QApplication.processEvents()
+            image = self.view.viewport().grab().toImage()
+            if any(
+                QColor(image.pixel(x, y)).lightness() < 128
+                for y in range(0, image.height(), 6)
+                for x in range(0, image.width(), 6)
+            ):
+                return True
+            time.sleep(0.02)
+        return False
 
     # -- save and print
 

@@ -101,6 +101,17 @@ def render_all(data_dir: Path, out_dir: Path, language: str = "zh") -> list[Path
                 save_screenshot(detail, target)
                 written.append(target)
                 detail.close()
+        draft = _blocked_draft(register)
+        if draft is not None:  # 文书: the application in the preview, with its blocking findings named
+            detail = ClassDetailWindow(ctx, draft)
+            detail.documents.application()
+            preview = detail.documents.preview
+            if preview is not None:
+                preview.resize(980, SCREENSHOT_SIZE[1])
+                preview.show()
+                preview.wait_for_pages()
+                shoot(preview, "document-preview")
+            detail.close()
         from zunyi_trainer.gui import wizard_screenshots
 
         def save(widget: QWidget, name: str) -> None:
@@ -114,6 +125,22 @@ def render_all(data_dir: Path, out_dir: Path, language: str = "zh") -> list[Path
     finally:
         register.close()
     return written
+
+
+def _blocked_draft(register) -> int | None:
+    """The draft class with the most blocking findings (the demo has one), else any draft."""
+    from zunyi_trainer.models import ClassStatus, TrainingClass
+    from zunyi_trainer.rules import check_class
+    from zunyi_trainer.settings import load_settings
+
+    with register.session() as s:
+        drafts = s.scalars(
+            sa.select(TrainingClass).where(TrainingClass.status == ClassStatus.DRAFT).order_by(TrainingClass.id)
+        ).all()
+        if not drafts:
+            return None
+        settings = load_settings(s)
+        return max(drafts, key=lambda c: sum(f.blocks for f in check_class(s, c, settings))).id
 
 
 def main(argv: list[str] | None = None) -> int:
