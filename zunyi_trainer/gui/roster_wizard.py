@@ -493,10 +493,11 @@ class ReportPage(TaskPage):
             return None
         if not path:
             stem = Path(plan.report.file).stem or "roster"
+            suffix = self.tr("report")
             path, _ = QFileDialog.getSaveFileName(
                 self,
                 self.tr("Export the report"),
-                str(Path.home() / f"{stem}-{self.tr('report')}.xlsx"),
+                str(Path.home() / f"{stem}-{suffix}.xlsx"),
                 self.tr("Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)"),
             )
             if not path:
