@@ -24,6 +24,7 @@ MODULES = [
     "benchmarks.bench_archive_pdf",
     "benchmarks.bench_batch_export",
     "benchmarks.bench_trainee_filter",
+    "benchmarks.bench_attendance_grid",
     "benchmarks.bench_rules",
 ]
 

@@ -1209,9 +1209,16 @@ class AttendanceGrid(QWidget):
         except Exception as exc:
             messages.show_error(self, exc)
             return False
+        # The grid already holds what was written: fold it in rather than read the class again
+        # (the class window reloads its tabs on the change signal anyway).
+        data = self.model.data_
+        for key, mark in self.model.pending.items():
+            corrected = key in data.marks
+            data.marks[key] = mark._replace(is_correction=corrected, correction_reason=reason if corrected else "")
         self.model.pending.clear()
         self.undo_stack.clear()
-        self.reload()
+        self.model.load(data)
+        self._show_cell()
         self.ctx.changed("attendance")
         return True
 
