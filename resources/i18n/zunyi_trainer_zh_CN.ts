@@ -2425,6 +2425,10 @@ The offline register of a private vocational training school.</source>
         <translation>只导入 %1 个有效行，跳过 %2 个有错误的行</translation>
     </message>
     <message>
+        <source>report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
         <source>Export the report</source>
         <translation>导出报告</translation>
     </message>
