@@ -42,8 +42,10 @@ class SourceTextTranslator(QTranslator):
         super().__init__(parent)
         self.table = table
 
-    def translate(self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return self.table.get(source_text, "")
+    def translate(self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        # None (a null QString) means "not here": an empty string would be taken as the translation
+        # and a string not yet translated would show as blank instead of in English.
+        return self.table.get(source_text)
 
     def isEmpty(self) -> bool:
         return not self.table
