@@ -21,9 +21,10 @@ from tests.documents_fixtures import read_pdf
 from zunyi_trainer.db import open_register
 from zunyi_trainer.documents import build_application, find_class
 from zunyi_trainer.errors import NotFound
-from zunyi_trainer.gui import pdf_preview
+from zunyi_trainer.gui import document_actions, pdf_preview
 from zunyi_trainer.gui.class_detail import ClassDetailWindow
 from zunyi_trainer.gui.register_pages import FacilitiesPage
+from zunyi_trainer.gui.tasks import Cancelled, TaskHandle
 from zunyi_trainer.models import ClassSession, EquipmentSpend, TrainingClass
 
 zh_app, dialogs, ctx, demo_ctx = gui_fixtures.zh_app, gui_fixtures.dialogs, gui_fixtures.ctx, gui_fixtures.demo_ctx
@@ -340,3 +341,35 @@ def test_a_pdf_that_cannot_be_read_is_refused_with_a_sentence(qtbot, demo_ctx, t
     broken.write_bytes(b"%PDF-1.4\nnot really")
     with pytest.raises(pdf_preview.PdfUnreadable, match=r"无法打开 PDF 文件“坏的\.pdf”"):
         pdf_preview.PdfPreview(demo_ctx, broken, title="x", suggested_name="x.pdf")
+
+
+def cancel_at_first_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user presses 取消 in the progress dialog as soon as it reports."""
+
+    def progress(handle, done, total):
+        raise Cancelled
+
+    monkeypatch.setattr(TaskHandle, "progress", progress)
+
+
+def test_a_cancelled_package_export_leaves_nothing_on_the_stick(qtbot, window, dialogs, tmp_path, monkeypatch):
+    w = window("RH2026001")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    cancel_at_first_progress(monkeypatch)
+    w.documents.export_package(usb)
+    assert list(usb.iterdir()) == []
+    assert w.documents.exported is None and dialogs.errors == [] and dialogs.infos == []
+
+
+def test_a_cancelled_document_opens_no_preview_and_leaves_no_temporary_copy(qtbot, window, dialogs, monkeypatch):
+    w = window("RH2026005")
+    folders: list[Path] = []
+    real_mkdtemp = document_actions.tempfile.mkdtemp
+    monkeypatch.setattr(
+        document_actions.tempfile, "mkdtemp", lambda **kw: folders.append(Path(real_mkdtemp(**kw))) or folders[-1]
+    )
+    cancel_at_first_progress(monkeypatch)
+    w.documents.signin_session(int(w.sessions.item(0, 0).data(0x0100)))
+    assert w.documents.preview is None and dialogs.errors == []
+    assert len(folders) == 1 and not folders[0].exists()
