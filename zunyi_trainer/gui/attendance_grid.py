@@ -538,7 +538,7 @@ class AttendanceGridModel(QAbstractTableModel):
         as_of, periods = self.data_.as_of, self.tr("periods")
         self._column_heads = [
             (
-                f"{s.date:%m-%d}\n{'一二三四五六日'[s.date.weekday()]} {s.start_time:%H:%M}",
+                f"{s.date:%m-%d}\n周{'一二三四五六日'[s.date.weekday()]}\n{s.start_time:%H:%M}",
                 f"{s.date.isoformat()} {s.start_time:%H:%M}–{s.end_time:%H:%M}　{s.periods} {periods}",
                 self._future if s.date > as_of else None,
             )
@@ -777,8 +777,8 @@ class AttendanceGrid(QWidget):
         self.view.setWordWrap(False)
         hh = self.view.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-cell measuring
-        hh.setDefaultSectionSize(60)
-        hh.setMinimumHeight(40)
+        hh.setDefaultSectionSize(48)
+        hh.setMinimumHeight(56)
         vh = self.view.verticalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vh.setDefaultSectionSize(24)
@@ -787,7 +787,7 @@ class AttendanceGrid(QWidget):
         splitter.addWidget(self.view)
         splitter.addWidget(self._build_side_panel())
         splitter.setStretchFactor(0, 1)
-        splitter.setSizes([900, 260])
+        splitter.setSizes([960, 230])
         layout.addWidget(splitter, 1)
         self.summary = QLabel(self)
         self.summary.setObjectName("attendanceSummaryLine")
@@ -865,7 +865,7 @@ class AttendanceGrid(QWidget):
     def _build_side_panel(self) -> QWidget:
         box = QGroupBox(self.tr("Selected mark"), self)
         box.setObjectName("attendanceSidePanel")
-        box.setMinimumWidth(230)
+        box.setMinimumWidth(210)
         form = QFormLayout(box)
         self.cell_who = QLabel(box)
         self.cell_who.setWordWrap(True)
