@@ -272,21 +272,37 @@ def test_times_in_the_side_panel_give_the_status_by_the_tolerances(grid, registe
 
 
 def test_the_class_window_shows_the_grid_and_asks_before_closing_with_unsaved_marks(qtbot, ctx, class_id, monkeypatch):
-    window = ClassDetailWindow(ctx, class_id)
-    qtbot.addWidget(window)
+    from PySide6.QtWidgets import QMainWindow, QWidget
+
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    window = ClassDetailWindow(ctx, class_id, main)
     window.show()
-    window.tabs.setCurrentWidget(window.findChild(type(window.tabs.widget(0)), "tab_attendance"))
+    window.tabs.setCurrentWidget(window.tabs.findChild(QWidget, "tab_attendance"))
     grid = window.attendance_grid
     assert grid.isVisible() and grid.model.rowCount() == TRAINEES + 1
     go(grid, 0, 0)
     grid.mark_current(P)
-    answers = ["cancel", "discard"]
+    answers = ["cancel", "cancel", "discard"]
     monkeypatch.setattr(grid, "ask_unsaved", lambda n: answers.pop(0))
     window.close()
     assert window.isVisible() and grid.model.pending  # cancelled: nothing lost
+    main.close()  # closing the app's main window asks too
+    assert main.isVisible() and grid.model.pending
     window.close()
     assert not window.isVisible() and not grid.model.pending
     ClassDetailWindow._open.clear()
+
+
+def test_space_cycles_through_the_statuses_without_asking_for_a_leave_reason(grid, qtbot, monkeypatch):
+    monkeypatch.setattr(grid, "ask_leave_reason", lambda: pytest.fail("space should not ask"))
+    go(grid, 0, 0)
+    seen = []
+    for _ in range(5):
+        qtbot.keyClick(grid.view, Qt.Key.Key_Space)
+        seen.append(cell(grid, 0, 0))
+    assert seen == ["√", "迟", "退", "×", "√"]
 
 
 def test_the_sessions_and_the_days_sign_in_sheets_open_in_the_preview(grid):

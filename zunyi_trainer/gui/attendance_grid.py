@@ -110,7 +110,8 @@ KEYS: dict[int, AttendanceStatus] = {
     Qt.Key.Key_4: AttendanceStatus.LEAVE,
     Qt.Key.Key_5: AttendanceStatus.ABSENT,
 }
-CYCLE = list(AttendanceStatus)
+# Space steps through these; 请假 is left out, as it asks for its reason (key 4).
+CYCLE = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EARLY_LEAVE, AttendanceStatus.ABSENT]
 _DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP, _ALIGN = (
     int(Qt.ItemDataRole.DisplayRole.value),
     int(Qt.ItemDataRole.BackgroundRole.value),
@@ -753,7 +754,7 @@ class AttendanceGrid(QWidget):
         self.setObjectName("attendanceGridPanel")
         self.model = AttendanceGridModel(self)
         self.undo_stack = QUndoStack(self)
-        self._watched: QWidget | None = None
+        self._watched: list[QWidget] = []  # windows whose closing asks about unsaved entries
         self.documents = None  # the class's document actions (gui/document_actions.py), made on first use
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -1099,7 +1100,7 @@ class AttendanceGrid(QWidget):
         if cell is None or not self.model.editable(*cell):
             return
         m = self.model.mark(*cell)
-        status = CYCLE[(CYCLE.index(m.status) + 1) % len(CYCLE)] if m else CYCLE[0]
+        status = CYCLE[(CYCLE.index(m.status) + 1) % len(CYCLE)] if m and m.status in CYCLE else CYCLE[0]
         self._mark_cells([cell], status, self.tr("Mark %1").replace("%1", status.label))
 
     def take_back_current(self) -> None:
@@ -1257,17 +1258,21 @@ class AttendanceGrid(QWidget):
         return "save" if clicked is save else "discard" if clicked is discard else "cancel"
 
     def showEvent(self, event) -> None:
-        # Closing the class window asks about unsaved entries: watch the window this tab is in.
+        # Closing the class window, or the main window it belongs to, asks about unsaved entries.
+        windows = []
         window = self.window()
-        if window is not self._watched and window is not self:
-            if self._watched is not None:
-                self._watched.removeEventFilter(self)
-            window.installEventFilter(self)
-            self._watched = window
+        while window is not None and window is not self:
+            windows.append(window)
+            parent = window.parentWidget()
+            window = parent.window() if parent is not None else None
+        for w in windows:
+            if w not in self._watched:
+                w.installEventFilter(self)
+                self._watched.append(w)
         super().showEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._watched and event.type() == QEvent.Type.Close and not self.confirm_close():
+        if event.type() == QEvent.Type.Close and watched in self._watched and not self.confirm_close():
             event.ignore()
             return True
         return super().eventFilter(watched, event)
