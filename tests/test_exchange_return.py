@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests import factories
 from zunyi_trainer.cli import run
-from zunyi_trainer.db import Register, open_register
+from zunyi_trainer.db import Register, database_url_from_env, open_register
 from zunyi_trainer.exchange.county_return import ReturnRefused, import_return, read_return
 from zunyi_trainer.exchange.export import export_batch
 from zunyi_trainer.models import AuditEvent, BatchState, ClassStatus, CountyReturn, ExportBatch, TrainingClass
@@ -229,7 +229,7 @@ def test_cli_imports_once_then_says_it_was_already_imported(
     assert "已经导入过" in capsys.readouterr().out
     assert run(["--data-dir", str(data_dir), "batch", "list"]) == 0
     assert "县局已确认" in capsys.readouterr().out
-    reg = open_register(data_dir)
+    reg = open_register(data_dir, database_url=database_url_from_env())  # the PostgreSQL pass: its database
     try:
         assert _state(reg)[3] == 1
     finally:

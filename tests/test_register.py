@@ -115,6 +115,7 @@ def test_naive_instants_are_refused(register):
         s.flush()
 
 
+@pytest.mark.sqlite_only(reason="SQLite's PRAGMAs on every connection")
 def test_pragmas_are_in_force_on_every_connection(register):
     for _ in range(3):
         with register.engine.connect() as conn:
@@ -212,6 +213,7 @@ def test_a_cloud_sync_folder_gets_a_warning(tmp_path):
 # --- backups --------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(reason="file backups and restore (PostgreSQL: pg_dump, tests/test_postgres.py)")
 def test_backup_and_restore_round_trip(register, data_dir):
     with register.transaction() as s:
         factories.trainee(s, name="恢复前学员")
@@ -231,6 +233,7 @@ def test_backup_and_restore_round_trip(register, data_dir):
         reg.close()
 
 
+@pytest.mark.sqlite_only(reason="restoring a damaged backup file")
 def test_restoring_a_damaged_backup_is_refused(register, data_dir, tmp_path):
     bad = tmp_path / "register-20260101-000000-manual.sqlite3"
     bad.write_bytes(b"not a database at all")
@@ -242,6 +245,7 @@ def test_restoring_a_damaged_backup_is_refused(register, data_dir, tmp_path):
     assert check_file(data_dir / "register.sqlite3") is None
 
 
+@pytest.mark.sqlite_only(reason="a damaged register file is moved aside")
 def test_restore_moves_a_damaged_register_aside(register, data_dir):
     info = register.backup("manual")
     register.close()
@@ -273,6 +277,7 @@ def test_rotation_keeps_recent_daily_and_monthly(tmp_path):
     assert (today - oldest_month).days < 24 * 31 + 31
 
 
+@pytest.mark.sqlite_only(reason="file backups")
 def test_failed_backup_leaves_no_partial_file(register, tmp_path):
     from zunyi_trainer.errors import BackupError
 
@@ -312,6 +317,7 @@ def test_the_audit_table_refuses_updates_and_deletes(register):
         conn.exec_driver_sql("DELETE FROM audit_event")
 
 
+@pytest.mark.sqlite_only(reason="tampers with the register file through sqlite3")
 def test_tampering_with_the_audit_trail_is_detected_at_the_first_changed_event(register, data_dir):
     with register.transaction() as s:
         for _ in range(5):
@@ -336,6 +342,7 @@ def test_tampering_with_the_audit_trail_is_detected_at_the_first_changed_event(r
     assert any("篡改" in p for p in check_register(data_dir))
 
 
+@pytest.mark.sqlite_only(reason="tampers with the register file through sqlite3")
 def test_removing_an_audit_event_breaks_the_chain(register, data_dir):
     with register.transaction() as s:
         factories.trainee(s)

@@ -274,6 +274,7 @@ def test_dry_run_reports_what_would_happen_and_writes_nothing(register, klass, t
     assert not [b for b in list_backups(register.backups_dir) if b.reason == "pre-import"]
 
 
+@pytest.mark.sqlite_only(reason="the backup before an import is the SQLite file's (a server has its administrator's backups)")
 def test_a_real_import_takes_a_backup_first_and_keeps_the_audit_chain_whole(register, klass, tmp_path):
     path = write_workbook(tmp_path / "r.xlsx", roster_rows(5))
     before = _count(register, AuditEvent)
