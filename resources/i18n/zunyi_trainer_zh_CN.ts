@@ -1979,6 +1979,18 @@ The offline register of a private vocational training school.</source>
 民办职业培训学校的离线管理台账。</translation>
     </message>
     <message>
+        <source>The register is damaged: close the program and restore a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter nothing more for now. Close the program now? When it starts again it offers to restore the newest good backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Register damaged</source>
+        <translation type="unfinished">登记册已损坏</translation>
+    </message>
+    <message>
         <source>Work in progress</source>
         <translation>任务进行中</translation>
     </message>
@@ -2305,6 +2317,10 @@ The offline register of a private vocational training school.</source>
     <message>
         <source>Sent %1 page(s) to the printer.</source>
         <translation>已向打印机发送 %1 页。</translation>
+    </message>
+    <message>
+        <source>Printing was cancelled; nothing was sent to the printer.</source>
+        <translation>打印已取消，没有发送到打印机。</translation>
     </message>
     <message>
         <source>Printing…</source>
