@@ -13,6 +13,7 @@ import bagit
 import factories
 import pytest
 import sqlalchemy as sa
+from PySide6.QtCore import QSettings
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog
 
@@ -23,8 +24,9 @@ from zunyi_trainer.documents import build_application, find_class
 from zunyi_trainer.errors import NotFound
 from zunyi_trainer.gui import document_actions, pdf_preview
 from zunyi_trainer.gui.class_detail import ClassDetailWindow
+from zunyi_trainer.gui.context import AppContext
 from zunyi_trainer.gui.register_pages import FacilitiesPage
-from zunyi_trainer.gui.tasks import Cancelled, TaskHandle
+from zunyi_trainer.gui.tasks import Cancelled, TaskHandle, TaskRunner
 from zunyi_trainer.models import ClassSession, EquipmentSpend, TrainingClass
 
 zh_app, dialogs, ctx, demo_ctx = gui_fixtures.zh_app, gui_fixtures.dialogs, gui_fixtures.ctx, gui_fixtures.demo_ctx
@@ -373,3 +375,36 @@ def test_a_cancelled_document_opens_no_preview_and_leaves_no_temporary_copy(qtbo
     w.documents.signin_session(int(w.sessions.item(0, 0).data(0x0100)))
     assert w.documents.preview is None and dialogs.errors == []
     assert len(folders) == 1 and not folders[0].exists()
+
+
+def test_a_print_cancelled_from_its_progress_dialog_is_withdrawn(
+    qtbot, preview_of, application_pdf, dialogs, tmp_path, monkeypatch
+):
+    preview = preview_of(application_pdf)
+    monkeypatch.setattr(pdf_preview.QPrintDialog, "exec", accept_printing_to(tmp_path / "cancelled.pdf"))
+    cancel_at_first_progress(monkeypatch)
+    assert preview.print_document()
+    assert preview.printed is None and dialogs.errors == []
+    assert preview.file_label.text() == "打印已取消，没有发送到打印机。"
+
+
+def test_the_preview_stays_open_while_its_print_runs(qtbot, zh_app, demo_register, application_pdf, dialogs, tmp_path):
+    held = gui_fixtures.HeldPool()
+    settings = QSettings(str(tmp_path / "held.ini"), QSettings.Format.IniFormat)
+    ctx = AppContext(demo_register, runner=TaskRunner(pool=held), settings=settings)
+    copy = tmp_path / "copy" / application_pdf.name
+    copy.parent.mkdir()
+    shutil.copyfile(application_pdf, copy)
+    preview = pdf_preview.PdfPreview(ctx, copy, title="x", suggested_name="x.pdf", owned_dir=copy.parent)
+    preview.show()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "held.pdf"))
+    preview.print_to(printer, [0, 1])
+    preview.close()
+    assert preview.isVisible() and copy.exists(), "the file is still being printed"
+    held.waiting.pop().run()
+    qtbot.waitUntil(lambda: preview.printed == 2)
+    preview.close()
+    assert not copy.parent.exists()
+    assert len(read_pdf(tmp_path / "held.pdf").pages) == 2

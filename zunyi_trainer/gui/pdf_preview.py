@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from zunyi_trainer.errors import ZunyiError, explain_storage_error
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
+from zunyi_trainer.gui.tasks import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,9 @@ def print_pages(path: Path, printer: QPrinter, pages: list[int], progress=None, 
                         page=index + 1,
                     )
                 _draw_page(doc, index, painter, printer.resolution() / dpi, dpi)
+        except BaseException:
+            printer.abort()  # cancelled or failed: the job is withdrawn, not half printed
+            raise
         finally:
             painter.end()
         if progress is not None:
@@ -273,6 +277,7 @@ class PdfPreview(QDialog):
         footer.addWidget(self.file_label, 1)
         layout.addLayout(footer)
         self.printed: int | None = None  # pages sent by the last print
+        self._printing = False
         self._printer: QPrinter | None = None
         self.finished.connect(self._release)
         self._show_file()
@@ -461,21 +466,37 @@ class PdfPreview(QDialog):
         path = self.path
         self.printed = None
 
-        def done(count: int) -> None:
+        def done(count: int | None) -> None:
+            self._printing = False
             self.printed = count
-            self.file_label.setText(self.tr("Sent %1 page(s) to the printer.").replace("%1", str(count)))
+            if count is not None:
+                self.file_label.setText(self.tr("Sent %1 page(s) to the printer.").replace("%1", str(count)))
+            else:
+                self.file_label.setText(self.tr("Printing was cancelled; nothing was sent to the printer."))
 
-        def work(task) -> int:
+        def failed(exc: BaseException) -> None:
+            self._printing = False
+            messages.show_error(self, exc)
+
+        def work(task) -> int | None:
             try:
                 return print_pages(path, printer, pages, progress=task.progress)
+            except Cancelled:
+                return None  # answered like a result, so the preview knows the file is free again
             except OSError as exc:
                 raise explain_storage_error(exc) or exc from None
 
         self._printer = printer  # kept alive until the task is over
-        self.ctx.runner.run(work, on_done=done, parent=self, label=self.tr("Printing…"))
+        self._printing = True
+        self.ctx.runner.run(work, on_done=done, on_error=failed, parent=self, label=self.tr("Printing…"))
         return True
 
     # -- closing
+
+    def done(self, result: int) -> None:
+        if self._printing:  # the print reads the file in the background: close once it is over
+            return
+        super().done(result)
 
     def _release(self, _result: int = 0) -> None:
         """Closed (by the button, Esc or the window's frame): let go of the file, delete our copy."""
