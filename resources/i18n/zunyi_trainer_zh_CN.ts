@@ -467,7 +467,7 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     </message>
     <message>
         <source>Rates by periods attended, as of today. Threshold %1; %2 trainee(s) below it.</source>
-        <translation type="unfinished">按课时计算的出勤率（截至今天）。补贴标准线 %1；%2 名学员未达标。</translation>
+        <translation>按课时计算的出勤率（截至今天）。补贴标准线 %1；%2 名学员未达标。</translation>
     </message>
     <message>
         <source>%1 unsaved entry(ies): save with Ctrl+S.</source>
@@ -610,7 +610,7 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     <name>AttendanceGridModel</name>
     <message>
         <source>Rate</source>
-        <translation type="unfinished">出勤率</translation>
+        <translation>出勤率</translation>
     </message>
     <message>
         <source>Subsidy</source>
@@ -3082,6 +3082,7 @@ The offline register of a private vocational training school.</source>
     <name>TaskRunner</name>
     <message>
         <source>Cancel</source>
+        <extracomment>At most one progress signal per this many seconds reaches the UI thread: a task that reports every row of a 20,000-row import would otherwise flood the event loop.</extracomment>
         <translation>取消</translation>
     </message>
 </context>
