@@ -567,7 +567,7 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     </message>
     <message>
         <source>Please wait</source>
-        <translation type="unfinished">请稍候</translation>
+        <translation>请稍候</translation>
     </message>
     <message>
         <source>Unsaved attendance</source>
@@ -650,11 +650,11 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
     </message>
     <message>
         <source>Reached</source>
-        <translation type="unfinished">达标</translation>
+        <translation>达标</translation>
     </message>
     <message>
         <source>Below</source>
-        <translation type="unfinished">未达标</translation>
+        <translation>未达标</translation>
     </message>
     <message>
         <source>%1 of %2 periods attended; threshold %3</source>
@@ -1729,7 +1729,7 @@ Everything entered after that time will no longer be in the register. The regist
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished">问题</translation>
+        <translation>问题</translation>
     </message>
     <message>
         <source>Needed only to change marks already recorded (补录)</source>
