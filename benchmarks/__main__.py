@@ -26,6 +26,7 @@ MODULES = [
     "benchmarks.bench_trainee_filter",
     "benchmarks.bench_attendance_grid",
     "benchmarks.bench_rules",
+    "benchmarks.bench_ui_stall",
 ]
 
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                     flag = "ok " if result.met else "MISS"
                     print(
                         f"{result.name:<18} ours {result.ours_s:8.3f}s  floor {result.floor_s:8.3f}s  "
-                        f"ratio {result.ratio:5.2f}  goal {result.goal:4.1f}  {flag} {result.note}",
+                        f"ratio {result.ratio:5.2f}  goal {result.goal:4.1f}{'s' if result.absolute else ' '} {flag} {result.note}",
                         flush=True,
                     )
             except Exception:

@@ -17,6 +17,7 @@ class Result:
     goal: float
     runs: int
     note: str = ""
+    absolute: bool = False  # the goal is a limit on ``ours_s`` in seconds, not on the ratio
 
     @property
     def ratio(self) -> float:
@@ -24,7 +25,7 @@ class Result:
 
     @property
     def met(self) -> bool:
-        return self.ratio <= self.goal
+        return self.ours_s <= self.goal if self.absolute else self.ratio <= self.goal
 
     def as_dict(self) -> dict:
         return {
@@ -33,6 +34,7 @@ class Result:
             "floor_s": round(self.floor_s, 4),
             "ratio": round(self.ratio, 3),
             "goal": self.goal,
+            "goal_is_seconds": self.absolute,
             "met": self.met,
             "runs": self.runs,
             "note": self.note,

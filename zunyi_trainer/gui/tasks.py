@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -39,14 +40,22 @@ class SynchronousPool:
 class TaskHandle:
     """What a running task sees: progress reporting and the cancel flag."""
 
+    #: At most one progress signal per this many seconds reaches the UI thread: a task that
+    #: reports every row of a 20,000-row import would otherwise flood the event loop.
+    PROGRESS_INTERVAL_S = 0.05
+
     def __init__(self, relay: _Relay) -> None:
         self._relay = relay
         self._cancel = threading.Event()
+        self._last_emit = 0.0
 
     def progress(self, done: int, total: int) -> None:
         if self._cancel.is_set():
             raise Cancelled
-        self._relay.progressed.emit(int(done), int(total))
+        now = time.monotonic()
+        if done <= 0 or done >= total or now - self._last_emit >= self.PROGRESS_INTERVAL_S:
+            self._last_emit = now
+            self._relay.progressed.emit(int(done), int(total))
 
     def cancel(self) -> None:
         self._cancel.set()
