@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from zunyi_trainer import audit
+from zunyi_trainer import audit, bulk
 from zunyi_trainer.errors import ValidationError
 from zunyi_trainer.models import (
     Attendance,
@@ -533,7 +533,7 @@ def _record_marks(
 
     written = len(inserts) + len(updates)
     done = total - written  # unchanged marks are done already
-    with session.begin_nested():
+    with session.begin_nested(), bulk.roomy_cache(conn):
         for chunk in _chunks(inserts, _WRITE_CHUNK):
             _insert_rows(conn, chunk)
             done += len(chunk)

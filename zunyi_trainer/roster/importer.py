@@ -31,7 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from zunyi_trainer import audit, idcard
+from zunyi_trainer import audit, bulk, idcard
 from zunyi_trainer.db import Register
 from zunyi_trainer.errors import NotFound, ValidationError, ZunyiError
 from zunyi_trainer.excel.reading import TableFile, read_table
@@ -46,7 +46,7 @@ from zunyi_trainer.models import (
     TraineeCategory,
     TrainingClass,
 )
-from zunyi_trainer.roster import bulk, cleaning
+from zunyi_trainer.roster import cleaning
 from zunyi_trainer.roster.fields import (
     CATEGORY_INDEX,
     EDUCATION_INDEX,
@@ -659,7 +659,7 @@ def apply_roster(
 
     now = now_utc()
     today = today_local()
-    with register.transaction() as s:
+    with register.transaction() as s, bulk.roomy_cache(s.connection()):
         cls = s.get(TrainingClass, plan.class_id)
         if cls is None:
             raise NotFound("培训班已被删除。", "The class has been deleted.", code="class.not_found")

@@ -11,9 +11,8 @@ import uuid
 import factories as f
 import pytest
 
-from zunyi_trainer import audit
+from zunyi_trainer import audit, bulk
 from zunyi_trainer.models import Education, Sex, Trainee, TraineeCategory
-from zunyi_trainer.roster import bulk
 
 AWARE = dt.datetime(2026, 3, 2, 8, 30, 15, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -106,3 +105,14 @@ def test_bulk_insert_stores_exactly_what_sqlalchemy_core_stores(register):
             tx.rollback()
     assert len(stored["core"]) == 12
     assert stored["bulk"] == stored["core"]
+
+
+def test_a_large_write_gets_a_roomy_page_cache_and_the_connection_its_own_back(register):
+    with register.engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            pytest.skip("a SQLite page cache")
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with bulk.roomy_cache(conn):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -bulk.ROOMY_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: durability untouched
