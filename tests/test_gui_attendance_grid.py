@@ -91,6 +91,9 @@ def test_the_grid_has_trainees_down_sessions_across_and_the_status_letters(grid)
     assert model.headerData(SESSIONS, Qt.Orientation.Horizontal) == "出勤率"
     assert model.headerData(SESSIONS + 1, Qt.Orientation.Horizontal) == "补贴资格"
     assert "1 √ 出勤" in grid.legend.text() and "5 × 旷课" in grid.legend.text()
+    # The counts row stays in view below the trainees, in a footer of its own.
+    assert grid.view.isRowHidden(TRAINEES) and not grid.view.isRowHidden(0)
+    assert not grid.footer.isRowHidden(TRAINEES) and grid.footer.isRowHidden(0)
 
 
 def test_keys_mark_cells_move_down_cycle_and_fill_the_rest_of_the_session_then_save_writes_them(grid, qtbot, register, class_id):

@@ -785,7 +785,29 @@ class AttendanceGrid(QWidget):
         vh.setDefaultSectionSize(24)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        splitter.addWidget(self.view)
+        # The per-session counts stay in view below the grid: a one-row view of the model's last row.
+        self.footer = QTableView(self)
+        self.footer.setObjectName("attendanceCounts")
+        self.footer.setModel(self.model)
+        self.footer.horizontalHeader().hide()
+        self.footer.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.footer.horizontalHeader().setDefaultSectionSize(hh.defaultSectionSize())
+        self.footer.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.footer.verticalHeader().setDefaultSectionSize(vh.defaultSectionSize())
+        self.footer.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.footer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.footer.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.footer.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.footer.setFixedHeight(vh.defaultSectionSize() + 2 * self.footer.frameWidth() + 2)
+        self.view.horizontalScrollBar().valueChanged.connect(self.footer.horizontalScrollBar().setValue)
+        self.model.modelReset.connect(self._split_counts)
+        grid_box = QWidget(self)
+        box_layout = QVBoxLayout(grid_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.setSpacing(0)
+        box_layout.addWidget(self.view, 1)
+        box_layout.addWidget(self.footer)
+        splitter.addWidget(grid_box)
         splitter.addWidget(self._build_side_panel())
         splitter.setStretchFactor(0, 1)
         splitter.setSizes([960, 230])
@@ -797,7 +819,6 @@ class AttendanceGrid(QWidget):
         self.model.pending_changed.connect(self._pending_changed)
         self.model.dataChanged.connect(lambda *_: self._update_summary())
         self.view.selectionModel().currentChanged.connect(lambda *_: self._show_cell())
-        self.undo_stack.cleanChanged.connect(lambda *_: None)
 
     # -- building
 
@@ -897,6 +918,17 @@ class AttendanceGrid(QWidget):
         return box
 
     # -- loading
+
+    def _split_counts(self) -> None:
+        """The grid shows the trainees' rows, the footer only the counts row, header widths matched."""
+        last = self.model.totals_row
+        self.view.setRowHidden(last, False)
+        for row in range(self.model.rowCount()):
+            self.view.setRowHidden(row, row == last)
+            self.footer.setRowHidden(row, row != last)
+        width = max(self.view.verticalHeader().sizeHint().width(), self.footer.verticalHeader().sizeHint().width())
+        self.view.verticalHeader().setFixedWidth(width)
+        self.footer.verticalHeader().setFixedWidth(width)
 
     def reload(self) -> None:
         """Read the class again (three queries); unsaved entries stay."""
