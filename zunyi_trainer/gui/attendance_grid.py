@@ -353,6 +353,7 @@ class AttendanceGridModel(QAbstractTableModel):
         self._totals = QBrush(QColor(TOTALS_COLOUR))
         self._below = QBrush(QColor(BELOW_COLOUR))
         self._future = QBrush(QColor("#80868b"))  # sessions not yet held
+        self._pending_ink = QBrush(QColor("#1a56c4"))  # unsaved entries: blue, bold italics
         self._column_heads: list[tuple[str, str | None, QBrush | None]] = []
         self._row_heads: list[tuple[str, str | None]] = []
 
@@ -588,6 +589,8 @@ class AttendanceGridModel(QAbstractTableModel):
             return None if self._trainees[row].attends(self._sessions[column].date) else self._outside
         if role == _FONT:
             return self._bold if pending is not None else None
+        if role == _FOREGROUND:
+            return self._pending_ink if pending is not None else None
         if role == _STATUS_ROLE:
             return m.status.value if m is not None else ""
         if role == _PENDING_ROLE:
@@ -694,7 +697,7 @@ class ImportReportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("attendanceImportReport")
         self.setWindowTitle(self.tr("Import report"))
-        self.resize(760, 480)
+        self.resize(900, 480)
         layout = QVBoxLayout(self)
         self.summary = QLabel("\n".join(report.summary_lines()), self)
         self.summary.setObjectName("importReportSummary")
@@ -708,11 +711,16 @@ class ImportReportDialog(QDialog):
         self.issues.verticalHeader().setVisible(False)
         self.issues.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for r, issue in enumerate(issues):
-            for c, value in enumerate((str(issue.row or ""), issue.column, issue.value, issue.message)):
+            where = " ".join(issue.column.split())  # a session's header has line breaks
+            for c, value in enumerate((str(issue.row or ""), where, issue.value, issue.message)):
                 item = QTableWidgetItem(value)
+                item.setToolTip(value)
                 if issue in report.errors:
                     item.setForeground(QColor(BELOW_COLOUR))
                 self.issues.setItem(r, c, item)
+        for column, width in ((0, 48), (1, 210), (2, 80)):
+            self.issues.setColumnWidth(column, width)
+        self.issues.setWordWrap(False)  # one line each; the whole text is in the tooltip
         layout.addWidget(self.issues, 1)
         corrections = any(i.code in ("attendance.correction_reason", "punch.kept_existing") for i in issues)
         form = QFormLayout()
