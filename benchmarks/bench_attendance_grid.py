@@ -1,9 +1,10 @@
 """attendance_grid: opening the attendance grid of a class of 60 trainees × 120 sessions, every
 mark recorded (7,200 marks, some with sign-in times, leaves and corrections).
 
-- ``grid_open_model``: what opening the tab costs in data — :func:`load_grid` (three queries and
-  the settings) and the table model's load (every trainee's rate by hours, every session's
-  counts). Floor: the bare sqlite3 select of the same marks (one query, rows fetched). Goal 5×.
+- ``grid_open_model``: what opening the tab costs in data — :func:`load_grid` (the marks in one
+  query; the class, its sessions and enrolments in three small ones; the settings) and the table
+  model's load (every trainee's rate by hours, every session's counts). Floor: the bare sqlite3
+  select of the same marks (one query, rows fetched). Goal 5×.
 - ``grid_open_window``: the whole tab as the user gets it — the grid widget built, loaded and
   painted once (offscreen). Same floor; goal 10×, the note gives the milliseconds.
 - ``grid_mark_session``: marking a whole session (60 cells, all recorded already: a 补录) as one
@@ -175,7 +176,7 @@ def measure(data_dir: Path, class_id: int, runs: int, tmp: Path) -> list[Result]
                 floor,
                 goal=MODEL_GOAL,
                 runs=runs,
-                note=f"{TRAINEES} × {SESSIONS}: three queries, rates and counts",
+                note=f"{TRAINEES} × {SESSIONS}: the marks, the class, its sessions and enrolments, rates and counts",
             )
         )
 

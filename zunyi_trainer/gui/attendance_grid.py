@@ -1,8 +1,10 @@
 """The attendance grid of one class: trainees down, sessions across, a status in each cell.
 
-The grid is one :class:`AttendanceGridModel` over data read in three queries (sessions,
-enrolments with their trainees' names, and every mark of the class): no widget and no query per
-cell, so a 60 × 120 class opens at once (``benchmarks/bench_attendance_grid.py``).
+The grid is one :class:`AttendanceGridModel` over data read in one query for every mark of the
+class and three small ones (the class, its sessions, its enrolments with the trainees' names):
+no widget and no query per cell, so a 60 × 120 class opens at once
+(``benchmarks/bench_attendance_grid.py``). Who recorded a mark, and when, is read for the
+selected cell only.
 
 Marks are entered like a paper register: arrow keys move, a digit sets a status (1 出勤, 2 迟到,
 3 早退, 4 请假, 5 旷课), space cycles, F fills the rest of the session as present, Delete takes
@@ -246,7 +248,8 @@ def load_record_note(session, session_id: int, enrollment_id: int) -> RecordNote
 
 
 def load_grid(session, class_id: int, *, as_of: dt.date | None = None) -> GridData | None:
-    """Everything the grid shows, in three queries (and the settings); None when the class is gone."""
+    """Everything the grid shows: every mark in one query, the class, its sessions and enrolments in
+    three small ones (and the settings); None when the class is gone."""
     with _collector_paused():
         return _load_grid(session, class_id, as_of)
 
@@ -939,7 +942,7 @@ class AttendanceGrid(QWidget):
         self.footer.verticalHeader().setFixedWidth(width)
 
     def reload(self) -> None:
-        """Read the class again (three queries); unsaved entries stay."""
+        """Read the class again (:func:`load_grid`); unsaved entries stay."""
         current = self.view.currentIndex()
         try:
             with self.ctx.register.session() as s:
