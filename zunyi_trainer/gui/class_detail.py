@@ -846,7 +846,7 @@ class ClassDetailWindow(QMainWindow):
         )
 
     def _load_attendance(self, s, c: TrainingClass) -> None:
-        self.attendance_grid.reload()  # its own three queries; unsaved entries stay
+        self.attendance_grid.reload()  # its own queries (gui/attendance_grid.load_grid); unsaved entries stay
 
     def _load_results(self, c: TrainingClass) -> None:
         _fill(
