@@ -5,8 +5,10 @@ package exported as a valid BagIt bag; the core's refusals shown as its Chinese 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from tests.documents_fixtures import read_pdf
 from zunyi_trainer.db import open_register
 from zunyi_trainer.documents import build_application, find_class
 from zunyi_trainer.errors import NotFound
-from zunyi_trainer.gui import document_actions, pdf_preview
+from zunyi_trainer.gui import pdf_preview
 from zunyi_trainer.gui.class_detail import ClassDetailWindow
 from zunyi_trainer.gui.context import AppContext
 from zunyi_trainer.gui.register_pages import FacilitiesPage
@@ -374,10 +376,8 @@ def test_a_cancelled_package_export_leaves_nothing_on_the_stick(qtbot, window, d
 def test_a_cancelled_document_opens_no_preview_and_leaves_no_temporary_copy(qtbot, window, dialogs, monkeypatch):
     w = window("RH2026005")
     folders: list[Path] = []
-    real_mkdtemp = document_actions.tempfile.mkdtemp
-    monkeypatch.setattr(
-        document_actions.tempfile, "mkdtemp", lambda **kw: folders.append(Path(real_mkdtemp(**kw))) or folders[-1]
-    )
+    real_mkdtemp = pdf_preview.tempfile.mkdtemp
+    monkeypatch.setattr(pdf_preview.tempfile, "mkdtemp", lambda **kw: folders.append(Path(real_mkdtemp(**kw))) or folders[-1])
     cancel_at_first_progress(monkeypatch)
     w.documents.signin_session(int(w.sessions.item(0, 0).data(0x0100)))
     assert w.documents.preview is None and dialogs.errors == []
@@ -415,3 +415,24 @@ def test_the_preview_stays_open_while_its_print_runs(qtbot, zh_app, demo_registe
     preview.close()
     assert not copy.parent.exists()
     assert page_count(tmp_path / "held.pdf") == 2
+
+
+def test_a_preview_destroyed_unclosed_takes_its_copy_along_and_stale_copies_are_swept(
+    qtbot, window, dialogs, tmp_path, monkeypatch
+):
+    w = window("RH2026005")
+    w.documents.signin_session(int(w.sessions.item(0, 0).data(0x0100)))
+    folder = w.documents.preview.owned_dir
+    assert folder.exists()
+    w.documents.preview.deleteLater()  # its window went away without closing it
+    qtbot.waitUntil(lambda: not folder.exists())
+
+    monkeypatch.setattr(pdf_preview.tempfile, "gettempdir", lambda: str(tmp_path))
+    old, fresh = tmp_path / f"{pdf_preview.TEMP_PREFIX}old", tmp_path / f"{pdf_preview.TEMP_PREFIX}fresh"
+    for d in (old, fresh):
+        d.mkdir()
+        (d / "开班申请表.pdf").write_bytes(b"%PDF")
+    a_day_ago = time.time() - 25 * 3600
+    os.utime(old, (a_day_ago, a_day_ago))
+    assert pdf_preview.sweep_stale_copies() == 1
+    assert not old.exists() and fresh.exists()

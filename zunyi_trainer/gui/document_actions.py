@@ -16,8 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +29,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QPushButton, QWi
 from zunyi_trainer.errors import ZunyiError
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.pdf_preview import LAST_DIR_KEY, PdfPreview, write_error
+from zunyi_trainer.gui.pdf_preview import LAST_DIR_KEY, PdfPreview, new_copy_folder, remove_copy, sweep_stale_copies, write_error
 from zunyi_trainer.models import ClassSession, EquipmentSpend, FinanceYear, TrainingClass
 from zunyi_trainer.timeutil import today_local
 
@@ -53,11 +51,16 @@ class Generated:
 class DocumentActions(QObject):
     """Generates a document off the UI thread and opens its preview; ``preview`` is the last one."""
 
+    _swept = False
+
     def __init__(self, ctx: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.window = parent
         self.preview: PdfPreview | None = None
+        if not DocumentActions._swept:  # once per run: copies a crash left behind
+            DocumentActions._swept = True
+            sweep_stale_copies()
 
     def generate(
         self,
@@ -73,17 +76,17 @@ class DocumentActions(QObject):
         register = self.ctx.register
 
         def work(task) -> Generated:
-            folder = Path(tempfile.mkdtemp(prefix="zunyi-document-"))
+            folder = new_copy_folder()
             path = folder / file_name
             try:
                 with register.session() as s:
                     result = build(s, path, task.progress)
                     extra = notes(s) if notes is not None else []
             except OSError as exc:
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_copy(folder)
                 raise write_error(exc, path) from None
             except BaseException:
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_copy(folder)
                 raise
             return Generated(path, folder, result.pages, [*extra, *getattr(result, "warnings", [])])
 
@@ -99,7 +102,7 @@ class DocumentActions(QObject):
                     parent=self.window,
                 )
             except ZunyiError as exc:
-                shutil.rmtree(generated.folder, ignore_errors=True)
+                remove_copy(generated.folder)
                 messages.show_error(self.window, exc)
                 return
             self.preview = preview

@@ -8,6 +8,7 @@ of its own in the worker), so a long archive never freezes the window.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -202,6 +203,11 @@ class PdfPreview(QDialog):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.ctx, self.path, self.suggested_name, self.owned_dir = ctx, Path(path), suggested_name, owned_dir
+        if owned_dir is not None:
+            _copies.add(owned_dir)
+            # Destroyed without being closed (its window went away): the copy goes too. The slot
+            # holds the path only; the preview is gone by the time it runs.
+            self.destroyed.connect(lambda *_args, folder=owned_dir: remove_copy(folder))
         self.setObjectName("pdfPreview")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.setWindowTitle(self.tr("Preview: %1").replace("%1", title))
@@ -502,6 +508,44 @@ class PdfPreview(QDialog):
         """Closed (by the button, Esc or the window's frame): let go of the file, delete our copy."""
         self.document.close()
         if self.owned_dir is not None:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(self.owned_dir)
+            remove_copy(self.owned_dir)
             self.owned_dir = None
+
+
+# Temporary copies of generated documents. An application carries full ID numbers, so none may
+# outlive its preview: removed when the preview closes, when it is destroyed unclosed (its window
+# went away), at exit, and — after a crash — by the next start's sweep of day-old copies.
+TEMP_PREFIX = "zunyi-document-"
+_copies: set[Path] = set()
+
+
+def new_copy_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    _copies.add(folder)
+    return folder
+
+
+def remove_copy(folder: Path) -> None:
+    _copies.discard(folder)
+    with contextlib.suppress(OSError):
+        shutil.rmtree(folder)
+
+
+def remove_all_copies() -> None:
+    for folder in list(_copies):
+        remove_copy(folder)
+
+
+def sweep_stale_copies(max_age_hours: float = 24) -> int:
+    """Delete copies left by a run that ended without cleaning up; returns how many."""
+    cutoff = time.time() - max_age_hours * 3600
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder)
+                removed += 1
+    return removed
+
+
+atexit.register(remove_all_copies)
