@@ -186,9 +186,12 @@ class ClassDocuments(DocumentActions):
         return menu
 
     def _code(self) -> str:
+        """The class code, made safe for a file name (a code may hold / or : on some schools' lists)."""
+        from zunyi_trainer.documents.package import safe_name
+
         with self.ctx.register.session() as s:
             c = s.get(TrainingClass, self.class_id)
-            return c.code if c is not None else str(self.class_id)
+            return safe_name(c.code) if c is not None else str(self.class_id)
 
     def _class(self, s) -> TrainingClass:
         c = s.get(TrainingClass, self.class_id)
