@@ -1980,15 +1980,15 @@ The offline register of a private vocational training school.</source>
     </message>
     <message>
         <source>The register is damaged: close the program and restore a backup</source>
-        <translation type="unfinished"></translation>
+        <translation>登记册已损坏：请关闭程序并恢复备份</translation>
     </message>
     <message>
         <source>Enter nothing more for now. Close the program now? When it starts again it offers to restore the newest good backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>请暂时不要再录入数据。现在关闭程序吗？再次启动时，程序会提供从最新的完好备份恢复。</translation>
     </message>
     <message>
         <source>Register damaged</source>
-        <translation type="unfinished">登记册已损坏</translation>
+        <translation>登记册已损坏</translation>
     </message>
     <message>
         <source>Work in progress</source>
