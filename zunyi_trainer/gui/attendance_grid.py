@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import logging
 from collections.abc import Iterable, Iterator
@@ -234,14 +235,18 @@ def _instant(value: str | dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
+@functools.cache
+def _record_note_statement() -> sa.Select:
+    """Built once: the side panel asks at every move of the cursor."""
+    att_t = Attendance.__table__
+    return sa.select(sa.type_coerce(att_t.c.method, sa.String), att_t.c.recorded_by, att_t.c.recorded_at).where(
+        att_t.c.session_id == sa.bindparam("sid"), att_t.c.enrollment_id == sa.bindparam("eid")
+    )
+
+
 def load_record_note(session, session_id: int, enrollment_id: int) -> RecordNote | None:
     """Who recorded one mark, when and how (one indexed query, for the selected cell)."""
-    att_t = Attendance.__table__
-    row = session.execute(
-        sa.select(sa.type_coerce(att_t.c.method, sa.String), att_t.c.recorded_by, att_t.c.recorded_at).where(
-            att_t.c.session_id == session_id, att_t.c.enrollment_id == enrollment_id
-        )
-    ).first()
+    row = session.execute(_record_note_statement(), {"sid": session_id, "eid": enrollment_id}).first()
     if row is None:
         return None
     return RecordNote(_METHOD.get(row[0]), row[1] or "", row[2])
