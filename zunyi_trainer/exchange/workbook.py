@@ -178,6 +178,9 @@ class WorkbookWriter:
         """Close after a failure (the file is thrown away)."""
         with contextlib.suppress(Exception):
             self.zip.close()
+        # A sheet still open for writing makes close() refuse, and ZipFile.__del__ would try again
+        # on a closed file later, printing "Exception ignored ... Traceback" to the user's stderr.
+        self.zip.fp = None
 
     def finish(self, first: Sequence[str] = ()) -> None:
         """Write the workbook parts; sheets whose titles are in ``first`` are shown first."""
