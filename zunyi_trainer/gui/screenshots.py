@@ -57,6 +57,14 @@ def render_all(data_dir: Path, out_dir: Path, language: str = "zh") -> list[Path
             target = out_dir / f"gui-{key}.png"
             save_screenshot(window, target)
             written.append(target)
+        settings_page = window.pages["settings"]  # 设置: its rule settings and backups tabs as well
+        window.show_page("settings")
+        for tab, name in ((settings_page.rules_tab, "settings-rules"), (settings_page.backups_panel, "settings-backups")):
+            settings_page.tabs.setCurrentWidget(tab)
+            _settle(app)
+            save_screenshot(window, out_dir / f"gui-{name}.png")
+            written.append(out_dir / f"gui-{name}.png")
+        settings_page.tabs.setCurrentIndex(0)
 
         def shoot(widget: QWidget, name: str) -> None:
             widget.show()
