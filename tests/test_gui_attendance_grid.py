@@ -411,3 +411,65 @@ def test_the_import_report_dialog_shows_the_problems_and_asks_a_reason_only_for_
     plain = ImportReportDialog(ImportReport(kind="attendance", dry_run=True, imported=0))
     qtbot.addWidget(plain)
     assert plain.reason.isHidden() and not plain.apply_button.isEnabled()
+
+
+def test_opening_and_painting_the_grid_reads_a_few_statements_not_one_per_cell(grid, register, class_id):
+    record(register, class_id, {(r, c): P for r in range(TRAINEES) for c in range(SESSIONS)})
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(register.engine, "before_cursor_execute", seen)
+    try:
+        grid.reload()
+        grid.grab()  # every visible cell painted
+        for r in range(TRAINEES):
+            for c in range(SESSIONS):
+                assert cell(grid, r, c) == "√"
+    finally:
+        sa.event.remove(register.engine, "before_cursor_execute", seen)
+    selects = [s for s in statements if s.lstrip().startswith("SELECT")]
+    marks = [s for s in selects if "FROM attendance" in s]
+    # The class, sessions, enrolments, settings, the marks and who recorded the selected one: the
+    # same handful for 4 × 6 as for 60 × 120.
+    assert len(selects) <= 7 and len(marks) == 2, selects
+
+
+def test_cells_outside_a_trainees_enrolment_and_an_archived_class_cannot_be_marked(grid, qtbot, register, class_id):
+    enrolments, sessions = ids(register, class_id)
+    with register.transaction() as s:
+        e = s.get(Enrollment, enrolments[3])
+        e.withdrawn_on = s.get(ClassSession, sessions[1]).date  # left after the first day
+    grid.reload()
+    assert grid.model.headerData(3, Qt.Orientation.Vertical) == "学员4（已退学）"
+    go(grid, 3, 2)
+    qtbot.keyClick(grid.view, Qt.Key.Key_1)
+    assert cell(grid, 3, 2) == "" and not grid.model.pending
+    assert "不在该学员的在班期间" in grid.cell_recorded.text()
+    go(grid, 3, 1)
+    qtbot.keyClick(grid.view, Qt.Key.Key_1)  # the day they left still counts
+    assert cell(grid, 3, 1) == "√"
+    go(grid, 0, 0)
+    grid.fill_column_present()
+    assert cell(grid, TRAINEES, 2) == "0/3"  # expected: the three still enrolled
+
+    from zunyi_trainer.models import ClassStatus, TrainingClass
+
+    grid.discard()
+    with register.transaction() as s:
+        s.get(TrainingClass, class_id).status = ClassStatus.ARCHIVED
+    grid.reload()
+    go(grid, 0, 0)
+    qtbot.keyClick(grid.view, Qt.Key.Key_1)
+    assert not grid.model.pending and not grid.session_button.isEnabled() and "已归档" in grid.summary.text()
+
+
+def test_an_import_waits_until_the_unsaved_entries_are_saved(grid, register, tmp_path, monkeypatch, dialogs):
+    path = workbook(register, tmp_path, {(0, 0): "√"})
+    monkeypatch.setattr(grid, "confirm_import", lambda report: pytest.fail("no import with unsaved entries"))
+    go(grid, 1, 1)
+    grid.mark_current(ABSENT)
+    grid.import_file("workbook", str(path))
+    assert any("请先保存或撤销" in text for text in dialogs.infos)
+    assert stored(register) == {}

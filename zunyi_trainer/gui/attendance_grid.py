@@ -772,6 +772,7 @@ class AttendanceGrid(QWidget):
         self.undo_stack = QUndoStack(self)
         self._watched: list[QWidget] = []  # windows whose closing asks about unsaved entries
         self.documents = None  # the class's document actions (gui/document_actions.py), made on first use
+        self._notes: dict[tuple[int, int], RecordNote | None] = {}  # who recorded a mark, read when selected
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._build_toolbar())
@@ -949,6 +950,7 @@ class AttendanceGrid(QWidget):
     def reload(self) -> None:
         """Read the class again (:func:`load_grid`); unsaved entries stay."""
         current = self.view.currentIndex()
+        self._notes.clear()
         try:
             with self.ctx.register.session() as s:
                 data = load_grid(s, self.class_id)
@@ -1034,12 +1036,14 @@ class AttendanceGrid(QWidget):
         lines = []
         recorded = self.model.recorded(row, column)
         if recorded is not None:
-            try:
-                with self.ctx.register.session() as db:
-                    note = load_record_note(db, s.id, t.enrollment_id)
-            except Exception:
-                log.exception("who recorded the mark could not be read")
-                note = None
+            key = (t.enrollment_id, s.id)
+            note = self._notes.get(key)
+            if key not in self._notes:
+                try:
+                    with self.ctx.register.session() as db:
+                        note = self._notes[key] = load_record_note(db, s.id, t.enrollment_id)
+                except Exception:
+                    log.exception("who recorded the mark could not be read")
             if note is not None:
                 lines.append(
                     self.tr("Recorded by %1, %2 (%3)")
@@ -1266,6 +1270,7 @@ class AttendanceGrid(QWidget):
             data.marks[key] = mark._replace(is_correction=corrected, correction_reason=reason if corrected else "")
         self.model.pending.clear()
         self.undo_stack.clear()
+        self._notes.clear()
         self.model.load(data)
         self._show_cell()
         self.ctx.changed("attendance")
