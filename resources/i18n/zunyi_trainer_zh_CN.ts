@@ -518,6 +518,10 @@ Fill it with the demo school (made-up classes, trainees and teachers) to look ar
         <translation>请填写请假事由，档案中要保存。</translation>
     </message>
     <message>
+        <source>Keep the reason within %1 characters.</source>
+        <translation>原因请不超过 %1 个字。</translation>
+    </message>
+    <message>
         <source>Late correction</source>
         <translation>补录</translation>
     </message>
