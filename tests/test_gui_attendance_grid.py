@@ -473,3 +473,19 @@ def test_an_import_waits_until_the_unsaved_entries_are_saved(grid, register, tmp
     grid.import_file("workbook", str(path))
     assert any("请先保存或撤销" in text for text in dialogs.infos)
     assert stored(register) == {}
+
+
+def test_a_status_set_by_hand_keeps_the_recorded_sign_in_time(grid, qtbot, register, class_id, monkeypatch):
+    enrolments, sessions = ids(register, class_id)
+    session = grid.model.sessions[0]
+    arrived = local_instant(session.date, session.start_time) + dt.timedelta(minutes=25)
+    with register.transaction() as s:
+        record_marks(s, [Mark(sessions[0], enrolments[0], LATE, sign_in_at=arrived)], method="terminal", recorded_by="考勤机")
+    grid.reload()
+    go(grid, 0, 0)
+    assert grid.signed_in.isChecked() and grid.sign_in.time().toString("HH:mm") == to_local(arrived).strftime("%H:%M")
+    monkeypatch.setattr(grid, "ask_correction_reason", lambda n: "班主任核实：交通管制，准假迟到")
+    qtbot.keyClick(grid.view, Qt.Key.Key_1)
+    assert grid.save()
+    (mark,) = stored(register).values()
+    assert mark.status == P and mark.sign_in_at == arrived and mark.correction_reason.startswith("班主任核实")

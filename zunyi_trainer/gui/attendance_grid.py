@@ -102,6 +102,7 @@ COLOURS: dict[AttendanceStatus, str] = {
     AttendanceStatus.LEAVE: "#d6e4f7",
     AttendanceStatus.ABSENT: "#f6d0cd",
 }
+REASON_LENGTH = 256  # the register's leave_reason and correction_reason columns
 OUTSIDE_COLOUR = "#e8eaed"  # before the enrolment or after the withdrawal
 TOTALS_COLOUR = "#f1f3f4"
 BELOW_COLOUR = "#b3261e"
@@ -734,6 +735,7 @@ class ImportReportDialog(QDialog):
         form = QFormLayout()
         self.reason = QLineEdit(self)
         self.reason.setObjectName("importCorrectionReason")
+        self.reason.setMaxLength(REASON_LENGTH)
         self.reason.setPlaceholderText(self.tr("Needed only to change marks already recorded (补录)"))
         form.addRow(self.tr("Reason for the corrections:"), self.reason)
         self.reason.setVisible(corrections)
@@ -1098,6 +1100,11 @@ class AttendanceGrid(QWidget):
         if not reason:
             messages.inform(self, self.tr("On leave"), self.tr("Enter the reason for the leave: the archive keeps it."))
             return None
+        if len(reason) > REASON_LENGTH:
+            messages.inform(
+                self, self.tr("On leave"), self.tr("Keep the reason within %1 characters.").replace("%1", str(REASON_LENGTH))
+            )
+            return None
         return reason
 
     def ask_correction_reason(self, count: int) -> str | None:
@@ -1115,13 +1122,25 @@ class AttendanceGrid(QWidget):
                 self, self.tr("Late correction"), self.tr("Enter the reason for the correction: the archive keeps it.")
             )
             return None
+        if len(reason) > REASON_LENGTH:
+            messages.inform(
+                self,
+                self.tr("Late correction"),
+                self.tr("Keep the reason within %1 characters.").replace("%1", str(REASON_LENGTH)),
+            )
+            return None
         return reason
 
     def _entry(self, status: AttendanceStatus, old: CellMark | None, leave_reason: str = "") -> CellMark:
-        """A new entry of ``status``; times recorded with the same status are kept."""
-        if old is not None and old.status == status:
-            return CellMark(status, old.sign_in_at, old.sign_out_at, leave_reason or old.leave_reason)
-        return CellMark(status, leave_reason=leave_reason if status == AttendanceStatus.LEAVE else "")
+        """A new entry of ``status``. Sign-in and sign-out times already there are kept: a status set
+        by hand overrides what the times gave (an excused late arrival) without losing them."""
+        if status != AttendanceStatus.LEAVE:
+            leave_reason = ""
+        elif not leave_reason and old is not None:
+            leave_reason = old.leave_reason
+        if old is None:
+            return CellMark(status, leave_reason=leave_reason)
+        return CellMark(status, old.sign_in_at, old.sign_out_at, leave_reason)
 
     def _mark_cells(self, cells: Iterable[tuple[int, int]], status: AttendanceStatus, text: str) -> None:
         cells = [c for c in cells if self.model.editable(*c)]
