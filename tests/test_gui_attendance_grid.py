@@ -489,3 +489,22 @@ def test_a_status_set_by_hand_keeps_the_recorded_sign_in_time(grid, qtbot, regis
     assert grid.save()
     (mark,) = stored(register).values()
     assert mark.status == P and mark.sign_in_at == arrived and mark.correction_reason.startswith("班主任核实")
+
+
+def test_the_model_alone_shows_unsaved_entries_over_recorded_marks_and_takes_them_back(zh_app, register, class_id):
+    from zunyi_trainer.gui.attendance_grid import AttendanceGridModel, CellMark, load_grid
+
+    record(register, class_id, {(0, 0): ABSENT, (1, 0): P})
+    model = AttendanceGridModel()
+    with register.session() as s:
+        model.load(load_grid(s, class_id))
+    index = model.index(0, 0)
+    assert index.data() == "×" and index.data(PENDING_ROLE) is False
+    assert model.index(TRAINEES, 0).data() == "1/4"
+    before = model.apply({model.key(0, 0): CellMark(P), model.key(2, 0): CellMark(LATE)})
+    assert index.data() == "√" and index.data(PENDING_ROLE) is True and model.corrections() == 1
+    assert model.index(TRAINEES, 0).data() == "3/4"
+    assert model.apply({model.key(1, 0): CellMark(P)}) == {model.key(1, 0): None}  # same as recorded: not an entry
+    assert len(model.pending) == 2
+    model.apply(before)
+    assert index.data() == "×" and not model.pending and model.index(TRAINEES, 0).data() == "1/4"
