@@ -508,3 +508,16 @@ def test_the_model_alone_shows_unsaved_entries_over_recorded_marks_and_takes_the
     assert len(model.pending) == 2
     model.apply(before)
     assert index.data() == "×" and not model.pending and model.index(TRAINEES, 0).data() == "1/4"
+
+
+def test_a_class_without_sessions_or_trainees_shows_an_empty_grid_and_says_what_is_missing(qtbot, ctx, register, dialogs):
+    with register.transaction() as s:
+        class_id = factories.training_class(s).id
+    grid = AttendanceGrid(ctx, class_id)
+    qtbot.addWidget(grid)
+    grid.reload()
+    assert grid.model.rowCount() == 1 and grid.model.columnCount() == 2
+    grid.mark_session(P)
+    grid.fill_column_present()
+    grid.print_signin(day=False)
+    assert not grid.model.pending and any("还没有课程安排" in text for text in dialogs.infos)
