@@ -341,7 +341,7 @@ def workbook(register, tmp_path, cells: dict[tuple[int, int], str]):
 def test_a_workbook_import_shows_its_report_first_and_cancel_writes_nothing(grid, register, tmp_path, monkeypatch):
     path = workbook(register, tmp_path, {(0, 0): "√", (1, 0): "迟", (2, 0): "来了"})
     shown = []
-    monkeypatch.setattr(grid, "confirm_import", lambda report: shown.append(report) or None)
+    monkeypatch.setattr(grid, "confirm_import", lambda report, recheck=None: shown.append(report) or None)
     grid.import_file("workbook", str(path))
     (report,) = shown
     assert report.dry_run and not report.written and report.imported == 2
@@ -351,7 +351,7 @@ def test_a_workbook_import_shows_its_report_first_and_cancel_writes_nothing(grid
 
 def test_a_workbook_import_applied_after_its_report_records_the_marks(grid, register, class_id, tmp_path, monkeypatch, dialogs):
     path = workbook(register, tmp_path, {(0, 0): "√", (1, 0): "假（事假）", (3, 1): "×"})
-    monkeypatch.setattr(grid, "confirm_import", lambda report: "")
+    monkeypatch.setattr(grid, "confirm_import", lambda report, recheck=None: "")
     grid.import_file("workbook", str(path))
     enrolments, sessions = ids(register, class_id)
     marks = stored(register)
@@ -371,9 +371,17 @@ def test_a_workbook_changing_recorded_marks_is_applied_with_the_reason_given_in_
     record(register, class_id, {(0, 0): ABSENT})
     path = workbook(register, tmp_path, {(0, 0): "√"})
     seen = []
-    monkeypatch.setattr(grid, "confirm_import", lambda report: seen.append(report) or "考勤表补登")
+
+    def confirm(report, recheck):
+        seen.append(report)
+        seen.append(recheck("考勤表补登"))  # "check again with this reason", before anything is written
+        assert stored(register)[next(iter(stored(register)))].status == ABSENT
+        return "考勤表补登"
+
+    monkeypatch.setattr(grid, "confirm_import", confirm)
     grid.import_file("workbook", str(path))
-    assert any(i.code == "attendance.correction_reason" for i in seen[0].errors)
+    assert any(i.code == "attendance.correction_reason" for i in seen[0].errors) and seen[0].imported == 0
+    assert not seen[1].errors and seen[1].imported == 1 and seen[1].extra["corrections"] == 1
     (mark,) = stored(register).values()
     assert mark.status == P and mark.is_correction and mark.correction_reason == "考勤表补登"
 
@@ -384,12 +392,12 @@ def test_a_punch_log_import_shows_its_report_before_writing(grid, register, clas
     path = tmp_path / "punches.csv"
     path.write_text(f"姓名,工号,打卡时间\n学员1,1,{day} 08:25\n学员1,1,{day} 11:31\n路人甲,9,{day} 08:26\n", encoding="utf-8-sig")
     shown = []
-    monkeypatch.setattr(grid, "confirm_import", lambda report: shown.append(report) or None)
+    monkeypatch.setattr(grid, "confirm_import", lambda report, recheck=None: shown.append(report) or None)
     grid.import_file("punches", str(path))
     (report,) = shown
     assert report.kind == "punches" and report.imported == TRAINEES and stored(register) == {}
     assert any(i.code == "punch.unknown_person" for i in report.warnings)
-    monkeypatch.setattr(grid, "confirm_import", lambda report: "")
+    monkeypatch.setattr(grid, "confirm_import", lambda report, recheck=None: "")
     grid.import_file("punches", str(path))
     enrolments, sessions = ids(register, class_id)
     marks = stored(register)
@@ -408,6 +416,15 @@ def test_the_import_report_dialog_shows_the_problems_and_asks_a_reason_only_for_
     assert dialog.issues.rowCount() == 1 and "补录" in dialog.issues.item(0, 3).text()
     assert "试运行" in dialog.summary.text() and not dialog.reason.isHidden()
     assert dialog.apply_button.isEnabled()
+    asked = []
+    dialog.recheck = asked.append
+    assert not dialog.recheck_button.isEnabled()
+    dialog.reason.setText("补登")
+    dialog.recheck_button.click()
+    assert asked == ["补登"]
+    dialog.show_report(ImportReport(kind="attendance", dry_run=True, imported=3, extra={"corrections": 1}))
+    assert "补录 1 条" in dialog.summary.text() and dialog.issues.rowCount() == 0 and "3 条" in dialog.note.text()
+    assert not dialog.reason.isHidden() and dialog.reason.text() == "补登"
     plain = ImportReportDialog(ImportReport(kind="attendance", dry_run=True, imported=0))
     qtbot.addWidget(plain)
     assert plain.reason.isHidden() and not plain.apply_button.isEnabled()
@@ -467,7 +484,7 @@ def test_cells_outside_a_trainees_enrolment_and_an_archived_class_cannot_be_mark
 
 def test_an_import_waits_until_the_unsaved_entries_are_saved(grid, register, tmp_path, monkeypatch, dialogs):
     path = workbook(register, tmp_path, {(0, 0): "√"})
-    monkeypatch.setattr(grid, "confirm_import", lambda report: pytest.fail("no import with unsaved entries"))
+    monkeypatch.setattr(grid, "confirm_import", lambda report, recheck=None: pytest.fail("no import with unsaved entries"))
     go(grid, 1, 1)
     grid.mark_current(ABSENT)
     grid.import_file("workbook", str(path))

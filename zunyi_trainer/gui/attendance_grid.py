@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import gc
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -700,25 +700,63 @@ class GridView(QTableView):
 
 class ImportReportDialog(QDialog):
     """What an import found, before anything is written: counts, every problem, and, when marks
-    would change recorded ones, the reason for the 补录. "Apply" writes; "Cancel" writes nothing."""
+    would change recorded ones, the reason for the 补录 (with "check again" to see the report with
+    it). "Import now" writes; "Cancel" writes nothing."""
 
-    def __init__(self, report, parent: QWidget | None = None) -> None:
+    def __init__(self, report, parent: QWidget | None = None, recheck: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("attendanceImportReport")
         self.setWindowTitle(self.tr("Import report"))
         self.resize(900, 480)
+        self.recheck = recheck
         layout = QVBoxLayout(self)
-        self.summary = QLabel("\n".join(report.summary_lines()), self)
+        self.summary = QLabel(self)
         self.summary.setObjectName("importReportSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        issues = [*report.errors, *report.warnings]
-        self.issues = QTableWidget(len(issues), 4, self)
+        self.issues = QTableWidget(0, 4, self)
         self.issues.setObjectName("importReportIssues")
         self.issues.setHorizontalHeaderLabels([self.tr("Row"), self.tr("Column"), self.tr("Value"), self.tr("Problem")])
         self.issues.horizontalHeader().setStretchLastSection(True)
         self.issues.verticalHeader().setVisible(False)
         self.issues.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for column, width in ((0, 48), (1, 210), (2, 80)):
+            self.issues.setColumnWidth(column, width)
+        self.issues.setWordWrap(False)  # one line each; the whole text is in the tooltip
+        layout.addWidget(self.issues, 1)
+        row = QHBoxLayout()
+        self.reason_label = QLabel(self.tr("Reason for the corrections:"), self)
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("importCorrectionReason")
+        self.reason.setMaxLength(REASON_LENGTH)
+        self.reason.setPlaceholderText(self.tr("Needed only to change marks already recorded (补录)"))
+        self.recheck_button = QPushButton(self.tr("Check again with this reason"), self)
+        self.recheck_button.setObjectName("recheckImport")
+        self.recheck_button.clicked.connect(self._recheck)
+        self.reason.textChanged.connect(lambda text: self.recheck_button.setEnabled(bool(text.strip())))
+        for w in (self.reason_label, self.reason, self.recheck_button):
+            row.addWidget(w, 1 if w is self.reason else 0)
+        layout.addLayout(row)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        buttons = QDialogButtonBox(self)
+        self.apply_button = buttons.addButton(self.tr("Import now"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.setObjectName("applyImport")
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelImport")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.corrections = False
+        self.show_report(report)
+
+    def show_report(self, report) -> None:
+        """Show a (dry run's) report: the first one, or the one checked again with the reason."""
+        self.report = report
+        self.summary.setText("\n".join(report.summary_lines()))
+        issues = [*report.errors, *report.warnings]
+        self.issues.setRowCount(len(issues))
         for r, issue in enumerate(issues):
             where = " ".join(issue.column.split())  # a session's header has line breaks
             for c, value in enumerate((str(issue.row or ""), where, issue.value, issue.message)):
@@ -727,40 +765,27 @@ class ImportReportDialog(QDialog):
                 if issue in report.errors:
                     item.setForeground(QColor(BELOW_COLOUR))
                 self.issues.setItem(r, c, item)
-        for column, width in ((0, 48), (1, 210), (2, 80)):
-            self.issues.setColumnWidth(column, width)
-        self.issues.setWordWrap(False)  # one line each; the whole text is in the tooltip
-        layout.addWidget(self.issues, 1)
-        corrections = any(i.code in ("attendance.correction_reason", "punch.kept_existing") for i in issues)
-        form = QFormLayout()
-        self.reason = QLineEdit(self)
-        self.reason.setObjectName("importCorrectionReason")
-        self.reason.setMaxLength(REASON_LENGTH)
-        self.reason.setPlaceholderText(self.tr("Needed only to change marks already recorded (补录)"))
-        form.addRow(self.tr("Reason for the corrections:"), self.reason)
-        self.reason.setVisible(corrections)
-        form.labelForField(self.reason).setVisible(corrections)
-        layout.addLayout(form)
+        needs_reason = any(i.code in ("attendance.correction_reason", "punch.kept_existing") for i in issues)
+        self.corrections = self.corrections or needs_reason or bool(report.extra.get("corrections"))
+        for w in (self.reason_label, self.reason, self.recheck_button):
+            w.setVisible(self.corrections)
+        self.recheck_button.setVisible(self.corrections and self.recheck is not None)
+        self.recheck_button.setEnabled(bool(self.reason.text().strip()))
         would_write = report.imported
         note = (
             self.tr("Nothing has been written yet. “Import now” records %1 mark(s).").replace("%1", str(would_write))
-            if would_write or corrections
+            if would_write or needs_reason
             else self.tr("There is nothing to record from this file.")
         )
         if report.errors:
             note += " " + self.tr("Rows with errors are left out.")
-        self.note = QLabel(note, self)
-        self.note.setWordWrap(True)
-        layout.addWidget(self.note)
-        buttons = QDialogButtonBox(self)
-        self.apply_button = buttons.addButton(self.tr("Import now"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.apply_button.setObjectName("applyImport")
-        self.apply_button.setEnabled(bool(would_write) or corrections)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setObjectName("cancelImport")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.note.setText(note)
+        self.apply_button.setEnabled(bool(would_write) or needs_reason)
+
+    def _recheck(self) -> None:
+        reason = self.reason.text().strip()
+        if reason and self.recheck is not None:
+            self.recheck(reason)
 
 
 class AttendanceGrid(QWidget):
@@ -1380,9 +1405,15 @@ class AttendanceGrid(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, title, "", self.tr("Workbooks and CSV (*.xlsx *.xls *.csv *.txt)"))
         return path
 
-    def confirm_import(self, report) -> str | None:
-        """Show the dry run's report; the correction reason ("" for none) to apply, None to cancel."""
+    def confirm_import(self, report, recheck: Callable[[str], Any] | None = None) -> str | None:
+        """Show the dry run's report; the correction reason ("" for none) to apply, None to cancel.
+        ``recheck(reason)`` gives the report of a dry run with the reason (run off the UI thread)."""
         dialog = ImportReportDialog(report, self)
+        if recheck is not None:
+            dialog.recheck = lambda reason: self.ctx.runner.run(
+                lambda _task: recheck(reason), on_done=dialog.show_report, parent=dialog, label=self.tr("Checking the file…")
+            )
+            dialog.show_report(report)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.reason.text().strip()
@@ -1402,11 +1433,11 @@ class AttendanceGrid(QWidget):
             from zunyi_trainer.roster.attendance_sheet import import_attendance as importer
         register, code = self.ctx.register, self.model.data_.code
 
-        def check(task):
-            return importer(register, path, code, dry_run=True, skip_invalid=True)
+        def check(task, reason: str = ""):
+            return importer(register, path, code, dry_run=True, skip_invalid=True, correction_reason=reason)
 
         def checked(report) -> None:
-            reason = self.confirm_import(report)
+            reason = self.confirm_import(report, lambda reason: check(None, reason))
             if reason is None:
                 return
             if self.ctx.runner.writing:
