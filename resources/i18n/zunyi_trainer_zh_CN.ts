@@ -1744,6 +1744,10 @@ Everything entered after that time will no longer be in the register. The regist
         <translation>补录原因：</translation>
     </message>
     <message>
+        <source>Check again with this reason</source>
+        <translation>按此原因重新检查</translation>
+    </message>
+    <message>
         <source>Nothing has been written yet. “Import now” records %1 mark(s).</source>
         <translation>尚未写入任何数据。点“确认导入”将记录 %1 条考勤。</translation>
     </message>
