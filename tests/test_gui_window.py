@@ -406,3 +406,56 @@ def test_no_english_is_left_in_the_chinese_window(window):
         texts += [a.text() for a in menu_action.menu().actions()]
     leftovers = sorted({t for t in texts if set(english.findall(t)) - allowed})
     assert len(texts) > 150 and leftovers == []
+
+
+def test_only_the_page_shown_is_built_when_the_window_opens(qtbot, demo_ctx):
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert list(dict(window.pages)) == ["overview"], "the other pages wait until they are shown"
+    window.show_page("classes")
+    assert set(dict(window.pages)) == {"overview", "classes"}
+    assert window.stack.currentWidget() is window.pages["classes"]
+    assert window.pages["classes"].proxy.rowCount() > 0, "a page built on showing loads its rows"
+    assert window.stack.count() == len(PAGE_KEYS)
+
+
+def test_damage_found_by_the_background_check_is_said_at_once(qtbot, zh_app, data_dir, tmp_path, dialogs, monkeypatch):
+    import os
+    import sqlite3
+
+    import zunyi_trainer.db as db
+    from zunyi_trainer.db import open_register
+    from zunyi_trainer.errors import RegisterDamaged
+
+    monkeypatch.setattr(db, "SYNC_CHECK_MAX_BYTES", 0)  # the register counts as large
+    path = data_dir / "register.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE filler (x BLOB)")
+    con.executemany("INSERT INTO filler VALUES (randomblob(600))", [()] * 600)
+    con.commit()
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'filler'").fetchone()[0]
+    con.close()
+    open_register(data_dir).close()  # checked, then closed cleanly
+    st = path.stat()
+    with open(path, "r+b") as fh:  # a page goes bad while the file's size and time stay
+        fh.seek((root + 2) * page_size)
+        fh.write(b"\xff" * page_size)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+    register = open_register(data_dir)
+    try:
+        assert register.report.check_deferred, "opened without waiting for the check"
+        window = MainWindow(gui_fixtures.make_ctx(register, tmp_path))
+        qtbot.addWidget(window)
+        window.show()
+        dialogs.answers = [False]  # keep the window open for now
+        window.check_register_in_background()
+        assert "已损坏" in dialogs.questions[0] and "恢复" in dialogs.questions[0]
+        assert window.damage_label.isVisible() and "损坏" in window.damage_label.text()
+        window.close()
+    finally:
+        register.close()
+    with pytest.raises(RegisterDamaged):  # the next start refuses the file and offers the backup
+        open_register(data_dir)

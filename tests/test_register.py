@@ -195,6 +195,123 @@ def test_damage_inside_the_pages_is_found_by_the_quick_check(data_dir):
         open_register(data_dir)
 
 
+# --- the quick_check at start: before opening, or in the background -------------------------------
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Every register counts as large: its quick_check may be left for later."""
+    import zunyi_trainer.db as db
+
+    monkeypatch.setattr(db, "SYNC_CHECK_MAX_BYTES", 0)
+
+
+def _with_filler(data_dir: Path) -> Path:
+    """A register with a table of its own at the end of the file (pages that the opening never reads)."""
+    db = data_dir / "register.sqlite3"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE filler (x BLOB)")
+    con.executemany("INSERT INTO filler VALUES (randomblob(600))", [()] * 600)
+    con.commit()
+    con.close()
+    return db
+
+
+def _scribble_over_filler_keeping_mtime(db: Path) -> None:
+    """Damage that a clean close cannot see (bit rot): a page overwritten, size and time kept."""
+    con = sqlite3.connect(db)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'filler'").fetchone()[0]
+    con.close()
+    st = db.stat()
+    with open(db, "r+b") as fh:
+        fh.seek((root + 3 - 1) * page_size)  # a leaf page of the filler table
+        fh.write(b"\xff" * page_size)
+    os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert db.stat().st_size == st.st_size
+
+
+def test_a_small_register_is_checked_before_opening_every_time(data_dir):
+    for _ in range(2):
+        reg = open_register(data_dir)
+        assert not reg.report.check_deferred
+        reg.close()
+
+
+def test_a_large_register_closed_cleanly_opens_without_waiting_for_the_check(large, data_dir):
+    reg = open_register(data_dir)
+    assert not reg.report.check_deferred, "nothing says the last close was clean: checked first"
+    reg.close()
+    reg = open_register(data_dir)
+    try:
+        assert reg.report.check_deferred
+        assert reg.deferred_check() is None and reg.damage() is None
+    finally:
+        reg.close()
+
+
+def test_a_large_register_left_with_its_wal_after_a_crash_is_checked_before_opening(large, data_dir):
+    open_register(data_dir).close()
+    (data_dir / "register.sqlite3-wal").write_bytes(b"")  # what a killed process leaves behind
+    reg = open_register(data_dir)
+    try:
+        assert not reg.report.check_deferred
+    finally:
+        reg.close()
+
+
+def test_a_large_register_changed_by_something_else_is_checked_before_opening(large, data_dir):
+    open_register(data_dir).close()
+    db = data_dir / "register.sqlite3"
+    os.utime(db, ns=(db.stat().st_atime_ns, db.stat().st_mtime_ns + 1_000_000_000))
+    reg = open_register(data_dir)
+    try:
+        assert not reg.report.check_deferred
+    finally:
+        reg.close()
+
+
+def test_damage_found_by_the_deferred_check_is_refused_at_the_next_start(large, data_dir):
+    db = _with_filler(data_dir)
+    with open_register(data_dir) as reg:
+        reg.backup("manual")
+    _scribble_over_filler_keeping_mtime(db)
+    reg = open_register(data_dir)  # a clean close last time: opened at once
+    try:
+        assert reg.report.check_deferred
+        problem = reg.deferred_check()
+        assert problem, "the background check finds the damaged page"
+        damage = reg.damage()
+        assert isinstance(damage, RegisterDamaged) and damage.backups, "the newest good backup is named"
+        assert "已损坏" in damage.message()
+    finally:
+        reg.close()
+    assert not (data_dir / "register.sqlite3.clean").exists(), "a session that found damage is no clean close"
+    with pytest.raises(RegisterDamaged) as err:
+        open_register(data_dir)
+    assert err.value.backups
+
+
+def test_damage_to_what_opening_reads_is_refused_at_once_even_when_the_check_is_deferred(large, data_dir):
+    open_register(data_dir).close()
+    db = data_dir / "register.sqlite3"
+    st = db.stat()
+    with open(db, "r+b") as fh:  # the schema page, right after the header
+        fh.seek(100)
+        fh.write(b"\xff" * 400)
+    os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(RegisterDamaged):
+        open_register(data_dir)
+
+
+def test_closing_stops_a_running_deferred_check(large, data_dir):
+    open_register(data_dir).close()
+    reg = open_register(data_dir)
+    assert reg.report.check_deferred
+    reg.close()
+    assert reg.deferred_check() is None, "a check after closing does not run"
+
+
 def test_missing_register_is_created_only_when_asked(tmp_path):
     with pytest.raises(RegisterMissing):
         open_register(tmp_path / "none", create=False)

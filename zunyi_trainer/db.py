@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -212,6 +213,9 @@ class OpenReport:
     upgraded_to: str | None = None
     backup: BackupInfo | None = None
     warnings: list[str] = dataclasses.field(default_factory=list)
+    # The quick_check was left for later (a large register closed cleanly last time): the GUI
+    # runs :meth:`Register.deferred_check` on a worker once its window shows.
+    check_deferred: bool = False
 
 
 class Register:
@@ -235,6 +239,10 @@ class Register:
         self.sessionmaker = sessionmaker(engine, expire_on_commit=False)
         audit.install(self.sessionmaker)
         self.actor = audit.default_actor()
+        self.damage_found: str | None = None  # what a deferred check found; no clean mark at close then
+        self._check_lock = threading.Lock()
+        self._check_con: sqlite3.Connection | None = None
+        self._closing = False
 
     @property
     def backups_dir(self) -> Path:
@@ -260,9 +268,55 @@ class Register:
             return pg_dump_backup(self.engine.url, self.backups_dir, reason, target=target)
         return create_backup(self.path, self.backups_dir, reason, target=target, progress=progress)
 
+    def deferred_check(self) -> str | None:
+        """The ``quick_check`` that :func:`open_register` left for later, run on a worker thread
+        while the app is in use (a read-only connection of its own; WAL lets it read beside the
+        app's writes). Returns what is wrong, or None when the register is sound or the check was
+        stopped by :meth:`close`. A problem found is kept in :attr:`damage_found`, so this session
+        does not mark the file as closed cleanly and the next start checks it before opening."""
+        if not self.is_file:
+            return None
+        with self._check_lock:
+            if self._closing:
+                return None
+            con = sqlite3.connect(f"file:{self.path.as_posix()}?mode=ro", uri=True, check_same_thread=False)
+            self._check_con = con
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.OperationalError as exc:
+            if self._closing and "interrupt" in str(exc):
+                return None
+            problem = str(exc)
+        except sqlite3.DatabaseError as exc:
+            problem = str(exc)
+        else:
+            problem = None if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
+        finally:
+            with self._check_lock:
+                self._check_con = None
+            con.close()
+        if problem:
+            self.damage_found = problem
+            log.error("the deferred quick_check of %s found: %s", self.path, problem)
+        return problem
+
+    def damage(self) -> RegisterDamaged | None:
+        """The refusal :func:`open_register` would give, for what the deferred check found."""
+        return _damaged(self.path, self.data_dir, self.damage_found) if self.damage_found else None
+
+    def stop_deferred_check(self) -> None:
+        """Stop a running :meth:`deferred_check` (and any later one): closing never waits for it."""
+        with self._check_lock:
+            self._closing = True
+            if self._check_con is not None:
+                self._check_con.interrupt()
+
     def close(self) -> None:
+        self.stop_deferred_check()
         self.engine.dispose()
         if self.lock is not None:
+            if self.is_file and not self.damage_found:
+                _mark_closed_cleanly(self.path)
             self.lock.release()
             self.lock = None
 
@@ -286,6 +340,80 @@ def _damaged(path: Path, data_dir: Path, problem: str) -> RegisterDamaged:
         newest=newest,
         backups=backups,
     )
+
+
+# --- the quick_check at start ---------------------------------------------------------------------
+#
+# ``PRAGMA quick_check`` reads every page: about 5 ms per MB, so 5-10 s for the 1.1 GB register of a
+# large school after five years. It runs before opening when it is cheap (a register up to
+# SYNC_CHECK_MAX_BYTES) or when the last session did not end with a clean close: a ``-wal`` or
+# ``-journal`` file left behind (a crash, kill, power cut), or no clean mark matching the file (a file
+# copied in, restored or changed by something else). Otherwise the GUI runs it on a worker once the
+# window shows (Register.deferred_check) and says what it finds; a damaged file is refused at the
+# next start either way, because the clean mark is removed while the register is open and written
+# again only when a session closes without having found damage. The command line runs each command
+# with the same rule and no background check: ``db check`` is the full check on demand, and every
+# write of the CLI starts with a backup that is verified with ``integrity_check``.
+
+SYNC_CHECK_MAX_BYTES = 32 * 1024 * 1024
+
+
+def _clean_mark(path: Path) -> Path:
+    return path.with_name(path.name + ".clean")
+
+
+def _file_stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
+
+
+def _closed_cleanly(path: Path) -> bool:
+    """The app's own clean close was the last thing to touch ``path``."""
+    if any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-journal")):
+        return False
+    try:
+        return _clean_mark(path).read_text(encoding="ascii") == _file_stamp(path)
+    except (OSError, ValueError):
+        return False
+
+
+def _mark_closed_cleanly(path: Path) -> None:
+    """After the last connection closed: WAL checkpointed and removed, the file as we leave it."""
+    try:
+        if path.with_name(path.name + "-wal").exists() or not path.exists():
+            return  # a connection is still open somewhere: not a clean close
+        _clean_mark(path).write_text(_file_stamp(path), encoding="ascii")
+    except OSError as exc:  # the mark only saves time; without it the next start checks
+        log.warning("could not write the clean-close mark of %s: %s", path, exc)
+
+
+def _forget_clean_close(path: Path) -> None:
+    try:
+        _clean_mark(path).unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not remove the clean-close mark of %s: %s", path, exc)
+
+
+def _header_problem(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
+    return None if header == b"SQLite format 3\x00" else "not an SQLite database"
+
+
+def _refuse_damage(path: Path, base: Path, problem: str) -> None:
+    storage = explain_storage_error(RuntimeError(problem))
+    if storage is not None:  # the disk failed us, the file is not shown to be damaged
+        raise RegisterError(
+            "无法打开登记册 {path}。{why}",
+            "The register {path} cannot be opened. {why}",
+            code=storage.code,
+            path=str(path),
+            why=storage.message(),
+        )
+    raise _damaged(path, base, problem)
 
 
 ENV_DATABASE_URL = "ZUNYI_TRAINER_DATABASE_URL"
@@ -335,23 +463,33 @@ def open_register(
         held.acquire()
     try:
         if exists:
-            problem = check_file(path, quick=True) if path.stat().st_size else "empty file"
+            size = path.stat().st_size
+            # Only the holder of the lock trusts (and then removes) the clean mark: it is written
+            # again when this session closes without having found damage.
+            report.check_deferred = held is not None and size > SYNC_CHECK_MAX_BYTES and _closed_cleanly(path)
+            if held is not None:
+                _forget_clean_close(path)
+            if not size:
+                problem = "empty file"
+            elif report.check_deferred:
+                problem = _header_problem(path)
+            else:
+                problem = check_file(path, quick=True)
             if problem and "alembic_version" in problem:
                 problem = None  # a file created but never migrated: upgrade fills it
             if problem:
-                storage = explain_storage_error(RuntimeError(problem))
-                if storage is not None:  # the disk failed us, the file is not shown to be damaged
-                    raise RegisterError(
-                        "无法打开登记册 {path}。{why}",
-                        "The register {path} cannot be opened. {why}",
-                        code=storage.code,
-                        path=str(path),
-                        why=storage.message(),
-                    )
-                raise _damaged(path, base, problem)
+                _refuse_damage(path, base, problem)
         engine = make_engine(path)
         try:
             _bring_to_head(engine, path, base, exists, report)
+        except sa.exc.DatabaseError as exc:
+            engine.dispose()
+            if report.check_deferred and isinstance(exc.orig, sqlite3.DatabaseError):
+                # The schema pages could not even be read: check now and refuse with the reason.
+                problem = check_file(path, quick=True)
+                if problem:
+                    _refuse_damage(path, base, problem)
+            raise
         except Exception:
             engine.dispose()
             raise
@@ -396,7 +534,7 @@ def _bring_to_head(engine: sa.Engine, path: Path, base: Path, existed: bool, rep
             head=head,
         )
     if current == head:
-        return  # quick_check already passed in open_register
+        return  # quick_check already passed in open_register (or runs later: check_deferred)
     if existed and has_tables:
         report.backup = create_backup(path, paths.backups_dir(base), "pre-upgrade")
     report.upgraded_from, report.upgraded_to = upgrade(engine)

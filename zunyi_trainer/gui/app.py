@@ -25,6 +25,7 @@ from zunyi_trainer.i18n import set_language
 log = logging.getLogger(__name__)
 
 SCREENSHOT_SIZE = (1366, 860)
+DEFERRED_CHECK_DELAY_MS = 1500  # the first page loads its rows before the register's check reads the disk
 
 
 def tr(text: str) -> str:
@@ -236,6 +237,8 @@ def run_app(data_dir: Path, screenshot: str | None = None, *, chooser: Chooser |
         window.show()
         if screenshot:
             return 0 if capture_when_painted(app, window, Path(screenshot)) else 1
+        if register.report.check_deferred:  # a large register closed cleanly: checked once the window is up
+            QTimer.singleShot(DEFERRED_CHECK_DELAY_MS, window.check_register_in_background)
         if register.report.created:
             QTimer.singleShot(0, lambda: offer_demo(ctx, window, choose))
         elif register.report.backup is not None:
@@ -265,6 +268,9 @@ def capture_when_painted(app: QApplication, window: QWidget, target: Path, timeo
     while not (handle is not None and handle.isExposed()) and not deadline.hasExpired():
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         handle = window.windowHandle()
+    ctx = getattr(window, "ctx", None)
+    if ctx is not None:  # the page shown loads its rows on a worker: the picture shows them
+        ctx.runner.wait()
     for _ in range(3):  # layouts settle over a few passes (tables size their columns after showing)
         app.processEvents()
     ok = save_screenshot(window, target)

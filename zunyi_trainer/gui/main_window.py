@@ -1,5 +1,8 @@
 """The main window: navigation between the pages, menu bar, toolbar, shortcuts and status bar;
-geometry and the last page remembered between sessions."""
+geometry and the last page remembered between sessions.
+
+A page is built (and loads its rows) the first time it is shown or used, not when the window
+opens: on a large register the window paints after building one page, not seven."""
 
 from __future__ import annotations
 
@@ -24,15 +27,35 @@ from zunyi_trainer import __version__
 from zunyi_trainer.backups import list_backups
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.overview_page import OverviewPage
 from zunyi_trainer.gui.register_page import RegisterPage
-from zunyi_trainer.gui.register_pages import ClassesPage, FacilitiesPage, TeachersPage, TraineesPage
-from zunyi_trainer.gui.settings_page import SettingsPage
-from zunyi_trainer.gui.submission_page import SubmissionPage
 
 log = logging.getLogger(__name__)
 
 PAGE_KEYS = ("overview", "classes", "trainees", "teachers", "facilities", "submission", "settings")
+
+# Where each page's class lives; its module is imported when the page is first built.
+PAGE_CLASSES = {
+    "overview": ("zunyi_trainer.gui.overview_page", "OverviewPage"),
+    "classes": ("zunyi_trainer.gui.register_pages", "ClassesPage"),
+    "trainees": ("zunyi_trainer.gui.register_pages", "TraineesPage"),
+    "teachers": ("zunyi_trainer.gui.register_pages", "TeachersPage"),
+    "facilities": ("zunyi_trainer.gui.register_pages", "FacilitiesPage"),
+    "submission": ("zunyi_trainer.gui.submission_page", "SubmissionPage"),
+    "settings": ("zunyi_trainer.gui.settings_page", "SettingsPage"),
+}
+
+
+class Pages(dict):
+    """The window's pages by key; a page not built yet is built when it is asked for."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self._window = window
+
+    def __missing__(self, key: str) -> QWidget:
+        if key not in PAGE_KEYS:
+            raise KeyError(key)
+        return self._window._build_page(key)
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +82,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        titles = {
+        self.titles = {
             "overview": self.tr("Overview"),
             "classes": self.tr("Classes"),
             "trainees": self.tr("Trainees"),
@@ -68,22 +91,12 @@ class MainWindow(QMainWindow):
             "submission": self.tr("Submission"),
             "settings": self.tr("Settings"),
         }
-        factories = {
-            "overview": OverviewPage,
-            "classes": ClassesPage,
-            "trainees": TraineesPage,
-            "teachers": TeachersPage,
-            "facilities": FacilitiesPage,
-            "submission": SubmissionPage,
-            "settings": SettingsPage,
-        }
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, QWidget] = Pages(self)  # built on first use: see _build_page
         for key in PAGE_KEYS:
-            page = factories[key](ctx, self.stack)
-            page.setWindowTitle(titles[key])
-            self.pages[key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(titles[key], self.nav)
+            placeholder = QWidget(self.stack)
+            placeholder.setObjectName(f"unbuilt_{key}")
+            self.stack.addWidget(placeholder)
+            item = QListWidgetItem(self.titles[key], self.nav)
             item.setData(Qt.ItemDataRole.UserRole, key)
         self.nav.currentRowChanged.connect(self._page_chosen)
 
@@ -91,6 +104,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_state()
         ctx.records_changed.connect(lambda _table: self.update_status())
+        self._checking = False  # the deferred quick_check of the register is running
 
     # -- actions, menus, toolbar
 
@@ -195,12 +209,31 @@ class MainWindow(QMainWindow):
     def _page_chosen(self, row: int) -> None:
         if row < 0:
             return
+        self.pages[PAGE_KEYS[row]]  # built, and its rows loaded, when it is first shown
         self.stack.setCurrentIndex(row)
         self.ctx.settings.setValue("window/page", PAGE_KEYS[row])
 
+    def _build_page(self, key: str) -> QWidget:
+        """Build the page ``key`` in place of its placeholder in the stack."""
+        import importlib
+
+        module, name = PAGE_CLASSES[key]
+        page = getattr(importlib.import_module(module), name)(self.ctx, self.stack)
+        page.setWindowTitle(self.titles[key])
+        dict.__setitem__(self.pages, key, page)
+        index = PAGE_KEYS.index(key)
+        placeholder = self.stack.widget(index)
+        was_current = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, page)
+        if was_current:
+            self.stack.setCurrentIndex(index)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        return page
+
     def current_register(self) -> RegisterPage | None:
         page = self.stack.currentWidget()
-        if isinstance(page, FacilitiesPage):
+        if hasattr(page, "current_register"):  # a page of several registers (venues and equipment)
             return page.current_register()
         return page if isinstance(page, RegisterPage) else None
 
@@ -289,15 +322,60 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("window/page", self.current_key())
         self.ctx.settings.sync()
 
+    # -- the register's deferred check
+
+    def check_register_in_background(self) -> None:
+        """Run the ``quick_check`` that opening the register left for later (a large register
+        closed cleanly last time) on a worker; damage found is said at once, in a dialog and the
+        status bar, and the next start refuses the file and offers the newest good backup."""
+        register = self.ctx.register
+        if not register.report.check_deferred or self._checking:
+            return
+        self._checking = True
+        log.info("checking the register %s in the background", register.path)
+
+        def done(problem: str | None) -> None:
+            self._checking = False
+            if problem:
+                self.register_damaged()
+
+        def failed(exc: BaseException) -> None:
+            self._checking = False
+            log.warning("the background check of the register could not run: %s", exc)
+
+        self.ctx.runner.run(lambda _task: register.deferred_check(), on_done=done, on_error=failed, parent=self)
+
+    def register_damaged(self) -> None:
+        damage = self.ctx.register.damage()
+        if damage is None:
+            return
+        self.damage_label = QLabel(self.tr("The register is damaged: close the program and restore a backup"), self)
+        self.damage_label.setObjectName("damageLabel")
+        self.damage_label.setStyleSheet("color: #b3261e; font-weight: 600;")
+        self.statusBar().insertPermanentWidget(0, self.damage_label)
+        question = (
+            damage.message()
+            + "\n\n"
+            + self.tr(
+                "Enter nothing more for now. Close the program now? When it starts again it offers to "
+                "restore the newest good backup."
+            )
+        )
+        if messages.confirm(self, self.tr("Register damaged"), question):
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.ctx.runner.busy:
-            if not messages.confirm(
-                self,
-                self.tr("Work in progress"),
-                self.tr("A task is still running. Wait for it to finish before closing?"),
-            ):
-                event.ignore()
-                return
+        busy = self.ctx.runner.busy - (1 if self._checking else 0)  # the check is stopped, not awaited
+        if busy and not messages.confirm(
+            self,
+            self.tr("Work in progress"),
+            self.tr("A task is still running. Wait for it to finish before closing?"),
+        ):
+            event.ignore()
+            return
+        if self._checking:
+            self.ctx.register.stop_deferred_check()
+        if busy:
             self.ctx.runner.wait()
         self.save_state()
         for window in QApplication.topLevelWidgets():
