@@ -221,3 +221,41 @@ def test_the_dashboard_reports_progress_and_writes_nothing(demo_register) -> Non
         assert not s.new and not s.dirty and not s.deleted
         assert last_event(s.connection()) == before
     assert steps[0] == (0, 8) and steps[-1] == (8, 8)
+
+
+def test_subsidy_due_follows_the_subsidy_rule_for_overlaps_results_and_attendance(register) -> None:
+    """The tile reads many classes at once; it must agree with subsidy.year_subsidy class by class:
+    a trainee in an overlapping subsidised class, one who failed and one below the threshold get
+    nothing."""
+    import factories
+
+    from zunyi_trainer.attendance import Mark, record_marks
+    from zunyi_trainer.models import AttendanceStatus, EnrollmentResult
+    from zunyi_trainer.subsidy import year_subsidy
+
+    today = today_local()
+    start = today - dt.timedelta(days=40)
+    with register.transaction() as s:
+        inst = factories.institution(s)
+        c = factories.training_class(s, institution=inst, trainees=5, sessions=8, start_date=start)
+        other = factories.training_class(s, institution=inst, trainees=0, start_date=start + dt.timedelta(days=2))
+        other.enrollments.append(Enrollment(trainee=c.enrollments[0].trainee, enrolled_on=start))
+        low = c.enrollments[2]
+        marks = [
+            Mark(x.id, e.id, AttendanceStatus.ABSENT if e is low and k < 4 else AttendanceStatus.PRESENT)
+            for k, x in enumerate(c.sessions)
+            for e in c.enrollments
+        ]
+        record_marks(s, marks, method="manual", recorded_by="test")
+        for e in c.enrollments:
+            e.result = EnrollmentResult.PASSED
+        c.enrollments[1].result = EnrollmentResult.FAILED
+        c.status = ClassStatus.COMPLETED
+    with register.session() as s:
+        board = load_dashboard(s, today=today)
+        expected = year_subsidy(s, s.scalars(sa.select(Institution)).one(), today.year, load_settings(s))
+    if c.end_date.year != today.year:
+        pytest.skip("the class ended last year (the test runs in early January)")
+    assert board.tiles.subsidy_trainees == expected.eligible_count == 2
+    assert board.tiles.subsidy_due_fen == expected.total_fen == 2 * 1_000_00
+    assert board.tiles.subsidy_classes == 1

@@ -27,7 +27,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from zunyi_trainer.attendance import RecordedMark, SessionSlot, class_rates, trainee_rate
+from zunyi_trainer.attendance import RecordedMark, SessionSlot, TraineeRate, class_rates, trainee_rate
 from zunyi_trainer.i18n import text
 from zunyi_trainer.models import (
     Attendance,
@@ -37,7 +37,9 @@ from zunyi_trainer.models import (
     ClassSession,
     ClassStatus,
     Enrollment,
+    EnrollmentResult,
     ExportBatch,
+    Funding,
     Industry,
     Institution,
     Qualification,
@@ -162,41 +164,172 @@ def _classes_of_year(session: Session, today: dt.date) -> list[TrainingClass]:
     )
 
 
-def tiles(session: Session, settings: RuleSettings, today: dt.date, institution: Institution | None) -> Tiles:
-    from zunyi_trainer.models import Trainee
-    from zunyi_trainer.subsidy import year_subsidy
+def _chunks(values: list[int], size: int = 500):
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
 
-    year_classes = _classes_of_year(session, today)
-    ids = [c.id for c in year_classes]
-    trained = 0
-    if ids:
-        trained = (
-            session.scalar(
-                sa.select(sa.func.count(sa.distinct(Enrollment.trainee_id))).where(
-                    Enrollment.class_id.in_(ids), Enrollment.withdrawn_on.is_(None)
+
+@dataclasses.dataclass(frozen=True)
+class _Enrolment:
+    id: int
+    class_id: int
+    subsidised: bool
+    withdrawn_on: dt.date | None
+    result: str
+
+
+def _rates_of_classes(
+    session: Session, as_of: dict[int, dt.date], threshold: float
+) -> dict[int, list[tuple[_Enrolment, TraineeRate]]]:
+    """Each enrolment's rate in many classes at once (class id → its as-of day), by the rule of
+    ``attendance.trainee_rate``: the sessions, enrolments and marks in a few queries instead of
+    ``attendance.class_rates`` class by class (a register of five years has hundreds a year)."""
+    sess_t, enr_t, att_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__
+    slots: dict[int, list[SessionSlot]] = defaultdict(list)
+    enrolments: dict[int, list[tuple[_Enrolment, dt.date | None]]] = defaultdict(list)
+    marks: dict[int, dict[int, RecordedMark]] = defaultdict(dict)
+    for ids in _chunks(sorted(as_of)):
+        for r in session.execute(
+            sa.select(
+                sess_t.c.id, sess_t.c.class_id, sess_t.c.date, sess_t.c.start_time, sess_t.c.end_time, sess_t.c.periods
+            ).where(sess_t.c.class_id.in_(ids))
+        ).all():
+            slots[r.class_id].append(
+                SessionSlot(r.id, r.date, local_instant(r.date, r.start_time), local_instant(r.date, r.end_time), r.periods)
+            )
+        for r in session.execute(
+            sa.select(
+                enr_t.c.id,
+                enr_t.c.class_id,
+                enr_t.c.subsidised,
+                enr_t.c.enrolled_on,
+                enr_t.c.withdrawn_on,
+                sa.type_coerce(enr_t.c.result, sa.String).label("result"),
+            ).where(enr_t.c.class_id.in_(ids))
+        ).all():
+            enrolments[r.class_id].append(
+                (_Enrolment(r.id, r.class_id, bool(r.subsidised), r.withdrawn_on, r.result), r.enrolled_on)
+            )
+        in_classes = sa.select(sess_t.c.id).where(sess_t.c.class_id.in_(ids)).scalar_subquery()
+        for session_id, enrollment_id, status in session.execute(
+            sa.select(att_t.c.session_id, att_t.c.enrollment_id, sa.type_coerce(att_t.c.status, sa.String)).where(
+                att_t.c.session_id.in_(in_classes)
+            )
+        ).all():
+            marks[enrollment_id][session_id] = RecordedMark(status)
+        for r in session.execute(
+            sa.select(att_t.c.session_id, att_t.c.enrollment_id, att_t.c.sign_in_at, att_t.c.sign_out_at).where(
+                att_t.c.session_id.in_(in_classes), att_t.c.status == AttendanceStatus.EARLY_LEAVE
+            )
+        ).all():
+            marks[r.enrollment_id][r.session_id] = RecordedMark(AttendanceStatus.EARLY_LEAVE, r.sign_in_at, r.sign_out_at)
+    return {
+        class_id: [
+            (
+                e,
+                trainee_rate(e.id, enrolled_on, e.withdrawn_on, slots[class_id], marks[e.id], as_of=day, threshold=threshold),
+            )
+            for e, enrolled_on in enrolments[class_id]
+        ]
+        for class_id, day in as_of.items()
+    }
+
+
+def _overlapping(session: Session, class_ids: list[int]) -> set[int]:
+    """Enrolments (of ``class_ids``) whose trainee is also, subsidised and not withdrawn, in another
+    subsidised class overlapping in dates: the rule of ``subsidy.class_subsidy``, for many classes."""
+    from sqlalchemy.orm import aliased
+
+    this_c, other_e, other_c = aliased(TrainingClass), aliased(Enrollment), aliased(TrainingClass)
+    found: set[int] = set()
+    for ids in _chunks(class_ids):
+        found.update(
+            session.scalars(
+                sa.select(Enrollment.id)
+                .join(this_c, this_c.id == Enrollment.class_id)
+                .join(other_e, sa.and_(other_e.trainee_id == Enrollment.trainee_id, other_e.id != Enrollment.id))
+                .join(other_c, other_c.id == other_e.class_id)
+                .where(
+                    Enrollment.class_id.in_(ids),
+                    other_c.id != this_c.id,
+                    other_c.funding == Funding.SUBSIDISED,
+                    other_c.status != ClassStatus.REJECTED,
+                    other_e.subsidised.is_(True),
+                    other_e.withdrawn_on.is_(None),
+                    other_c.start_date <= this_c.end_date,
+                    this_c.start_date <= other_c.end_date,
                 )
             )
-            or 0
         )
-    attended, counted = 0.0, 0
-    for c in year_classes:
-        for rate in class_rates(session, c, settings, as_of=min(today, c.end_date)).values():
-            attended += rate.attended_periods
-            counted += rate.counted_periods
+    return found
+
+
+def tiles(session: Session, settings: RuleSettings, today: dt.date, institution: Institution | None) -> Tiles:
+    from zunyi_trainer.models import Trainee
+
+    year_classes = _classes_of_year(session, today)
+    trained = (
+        session.scalar(
+            sa.select(sa.func.count(sa.distinct(Enrollment.trainee_id)))
+            .join(TrainingClass, Enrollment.class_id == TrainingClass.id)
+            .where(
+                TrainingClass.status.in_(TOOK_PLACE),
+                TrainingClass.start_date <= today,
+                TrainingClass.end_date >= dt.date(today.year, 1, 1),
+                Enrollment.withdrawn_on.is_(None),
+            )
+        )
+        or 0
+    )
+    rates = _rates_of_classes(session, {c.id: min(today, c.end_date) for c in year_classes}, settings.attendance_threshold)
+    attended = sum(r.attended_periods for rows in rates.values() for _e, r in rows)
+    counted = sum(r.counted_periods for rows in rates.values() for _e, r in rows)
     by_status = {
         ClassStatus(st): n
         for st, n in session.execute(sa.select(TrainingClass.status, sa.func.count()).group_by(TrainingClass.status))
     }
-    due = year_subsidy(session, institution, today.year, settings) if institution is not None else None
+    # Subsidy due: the rule of subsidy.year_subsidy (subsidised classes completed this year, each
+    # trainee subsidised, not withdrawn, at the threshold as of the last day, passed, in no
+    # overlapping subsidised class), with the rates of many classes read at once.
+    due_fen = due_trainees = 0
+    due_classes: list[TrainingClass] = []
+    if institution is not None:
+        due_classes = list(
+            session.scalars(
+                sa.select(TrainingClass).where(
+                    TrainingClass.institution_id == institution.id,
+                    TrainingClass.funding == Funding.SUBSIDISED,
+                    TrainingClass.status.in_((ClassStatus.COMPLETED, ClassStatus.ARCHIVED)),
+                    TrainingClass.end_date >= dt.date(today.year, 1, 1),
+                    TrainingClass.end_date <= dt.date(today.year, 12, 31),
+                )
+            )
+        )
+    if due_classes:
+        missing = {c.id: c.end_date for c in due_classes if rates.get(c.id) is None or c.end_date > today}
+        if missing:
+            rates = {**rates, **_rates_of_classes(session, missing, settings.attendance_threshold)}
+        overlaps = _overlapping(session, [c.id for c in due_classes])
+        for c in due_classes:
+            for e, rate in rates[c.id]:
+                if (
+                    e.subsidised
+                    and e.withdrawn_on is None
+                    and rate.eligible
+                    and e.result == EnrollmentResult.PASSED.value
+                    and e.id not in overlaps
+                ):
+                    due_fen += c.subsidy_standard_fen
+                    due_trainees += 1
     return Tiles(
         trained_this_year=trained,
         trainees_in_register=session.scalar(sa.select(sa.func.count(Trainee.id))) or 0,
         classes_by_status={st: by_status[st] for st in ClassStatus if by_status.get(st)},
         attended_periods=attended,
         counted_periods=counted,
-        subsidy_due_fen=due.total_fen if due else 0,
-        subsidy_trainees=due.eligible_count if due else 0,
-        subsidy_classes=len(due.classes) if due else 0,
+        subsidy_due_fen=due_fen,
+        subsidy_trainees=due_trainees,
+        subsidy_classes=len(due_classes),
     )
 
 
