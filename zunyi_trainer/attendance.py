@@ -217,31 +217,40 @@ class _RowBuilder:
         self.recorded_by = recorded_by
         self.now_stored = _sqlite_instant(now)
         # The snapshot leaves out what the event itself says (created_at and recorded_at are
-        # the event's instant) and the columns at their defaults (no correction, no notes).
-        self.head = '{"enrollment_id":'
-        self.middle = f',"method":{_json_str(self.method)},"recorded_by":{_json_str(recorded_by)},"session_id":'
+        # the event's instant) and the columns at their defaults (no correction, no notes). One
+        # %-template per import: enrollment_id, leave_reason, session_id, sign_in_at,
+        # sign_out_at, status, uuid (keys sorted, as canonical JSON has them).
+        middle = f',"method":{_json_str(self.method)},"recorded_by":{_json_str(recorded_by)},"session_id":'
+        self.template = (
+            '{"enrollment_id":%s,"leave_reason":%s'
+            + middle.replace("%", "%%")
+            + '%s,"sign_in_at":%s,"sign_out_at":%s,"status":"%s","uuid":"%s"}'
+        )
 
-        # Random bits for every row's UUID (version 4) in one call.
-        self.random = os.urandom(16 * max(count, 1)).hex()
+        # Every row's UUID (random, version 4) at once: the version and variant bits set on
+        # the bytes, then one hex string cut into rows.
+        raw = bytearray(os.urandom(16 * max(count, 1)))
+        raw[6::16] = bytes([(b & 0x0F) | 0x40 for b in raw[6::16]])
+        raw[8::16] = bytes([(b & 0x3F) | 0x80 for b in raw[8::16]])
+        hexed = raw.hex()
+        self.hexes = [hexed[i : i + 32] for i in range(0, len(hexed), 32)]
         self.next = 0
         self.instants: dict[dt.datetime, tuple[str, str]] = {}
 
     def _uuid(self) -> tuple[str, str]:
         """(hex as stored, canonical text) of a fresh random (version 4) UUID."""
-        i = self.next * 32
+        h = self.hexes[self.next]
         self.next += 1
-        h = self.random[i : i + 32]
-        h = h[:12] + "4" + h[13:16] + "89ab"[int(h[16], 16) & 3] + h[17:]
         return h, f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def _instant(self, value: dt.datetime) -> tuple[str, str]:
-        """(as stored, as the audit writes it) of an instant; marks often share one."""
+        """(as stored, as the audit's JSON writes it) of an instant; marks often share one."""
         known = self.instants.get(value)
         if known is None:
             utc = value.astimezone(dt.UTC)
             iso = utc.isoformat()  # 2026-03-02T00:30:00[.123456]+00:00
             stored = iso[:10] + " " + iso[11:19] + (iso[19:26] if utc.microsecond else ".000000")
-            known = self.instants[value] = (stored, iso)
+            known = self.instants[value] = (stored, f'"{iso}"')
         return known
 
     def __call__(
@@ -253,45 +262,38 @@ class _RowBuilder:
         sign_out_at: dt.datetime | None,
         leave_reason: str,
     ) -> tuple[str, tuple, str]:
-        hex_, key = self._uuid()
-        in_stored, in_iso = ("", "") if sign_in_at is None else self._instant(sign_in_at)
-        out_stored, out_iso = ("", "") if sign_out_at is None else self._instant(sign_out_at)
+        hex_ = self.hexes[self.next]  # as _uuid(), inline: this runs once per mark
+        self.next += 1
+        key = f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+        in_stored, in_json = (None, "null") if sign_in_at is None else self._instant(sign_in_at)
+        out_stored, out_json = (None, "null") if sign_out_at is None else self._instant(sign_out_at)
         value = _STATUS_VALUES[status]
+        now = self.now_stored
         stored = (
             hex_,
             session_id,
             enrollment_id,
             value,
-            in_stored or None,
-            out_stored or None,
+            in_stored,
+            out_stored,
             self.method,
             self.recorded_by,
-            self.now_stored,
+            now,
             0,
             "",
             leave_reason,
             "",
-            self.now_stored,
-            self.now_stored,
+            now,
+            now,
         )
-        snapshot = "".join(
-            (
-                self.head,
-                str(enrollment_id),
-                ',"leave_reason":',
-                _json_str(leave_reason) if leave_reason else '""',
-                self.middle,
-                str(session_id),
-                ',"sign_in_at":',
-                f'"{in_iso}"' if in_iso else "null",
-                ',"sign_out_at":',
-                f'"{out_iso}"' if out_iso else "null",
-                ',"status":"',
-                value,
-                '","uuid":"',
-                key,
-                '"}',
-            )
+        snapshot = self.template % (
+            enrollment_id,
+            _json_str(leave_reason) if leave_reason else '""',
+            session_id,
+            in_json,
+            out_json,
+            value,
+            key,
         )
         return key, stored, snapshot
 
@@ -463,8 +465,8 @@ def _record_marks(
     new_row = _RowBuilder(method, recorded_by, now, len(pending))
     for m, status in zip(pending, statuses, strict=True):
         class_uuid = session_class[m.session_id][1]
-        old = existing.get((m.session_id, m.enrollment_id))
-        leave_reason = (m.leave_reason or "").strip()
+        old = existing.get((m.session_id, m.enrollment_id)) if existing else None
+        leave_reason = m.leave_reason.strip() if m.leave_reason else ""
         if old is not None:
             if (
                 AttendanceStatus(old.status) is status

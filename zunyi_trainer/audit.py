@@ -68,7 +68,7 @@ def canonical_json(value: Any) -> str:
 def _chain_hash(*fields: str) -> str:
     """SHA-256 over the fields, each length-prefixed (so no field can pose as another); the last
     field is the previous event's hash, so editing, removing or reordering breaks the chain."""
-    return hashlib.sha256("".join(_field(f) for f in fields).encode("utf-8")).hexdigest()
+    return hashlib.sha256("".join([_field(f) for f in fields]).encode("utf-8")).hexdigest()
 
 
 def event_hash(ev: dict[str, Any], at_iso: str | None = None) -> str:
@@ -104,6 +104,9 @@ _SQLITE_INSERT = (
 )
 
 
+_UNSET = object()
+
+
 def _field(value: str) -> str:
     return f"{len(value)}:{value};"
 
@@ -124,35 +127,61 @@ def append_events(connection: sa.Connection, events: Iterable[dict[str, Any]]) -
     sqlite = connection.dialect.name == "sqlite"
     # instant -> (aware UTC value, its hashed form, its stored SQLite text)
     instants: dict[dt.datetime, tuple[dt.datetime, str, str]] = {}
-    # class uuid (as given) -> (uuid, hashed form, stored SQLite form)
-    classes: dict[Any, tuple[uuid.UUID | None, str, str | None]] = {None: (None, "", None)}
+    # class uuid (as given) -> (uuid, hashed form, stored SQLite form, hashed field)
+    classes: dict[Any, tuple[uuid.UUID | None, str, str | None, str]] = {None: (None, "", None, _field(""))}
     rows: list[Any] = []
+    # Bulk writers hand over runs of events with the same instant, actor, action, table and
+    # class: those are compared by identity and their hashed fields (_field, as _chain_hash
+    # writes each field) encoded once per run; verify_chain recomputes every hash with
+    # _chain_hash itself.
+    last_at: Any = _UNSET
+    last_given: Any = _UNSET
+    last_actor = last_action = last_table = inst = cls = middle = None
+    sha256 = hashlib.sha256
     for ev in pending:
         last_id += 1
         at = ev.get("at") or now
-        inst = instants.get(at)
-        if inst is None:
-            utc = at.astimezone(dt.UTC)  # stored at microsecond precision in UTC: hashed as such
-            inst = instants[at] = (utc, utc.isoformat(), utc.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        if at is not last_at:
+            inst = instants.get(at)
+            if inst is None:
+                utc = at.astimezone(dt.UTC)  # stored at microsecond precision in UTC: hashed as such
+                inst = instants[at] = (utc, utc.isoformat(), utc.strftime("%Y-%m-%d %H:%M:%S.%f"))
+            last_at, middle = at, None  # the instant is in the shared fields
         given = ev.get("class_uuid")
-        cls = classes.get(given)
-        if cls is None:
-            u = given if isinstance(given, uuid.UUID) else uuid.UUID(str(given))
-            cls = classes[given] = (u, str(u), u.hex)
+        if given is not last_given:
+            cls = classes.get(given)
+            if cls is None:
+                u = given if isinstance(given, uuid.UUID) else uuid.UUID(str(given))
+                cls = classes[given] = (u, str(u), u.hex, _field(str(u)))
+            last_given = given
         actor = ev.get("actor") or default
-        record_key = str(ev["record_key"])
-        changes = ev["changes"] if isinstance(ev["changes"], str) else canonical_json(ev["changes"])
-        digest = _chain_hash(str(last_id), inst[1], actor, ev["action"], ev["table_name"], record_key, cls[1], changes, prev)
+        action = ev["action"]
+        table_name = ev["table_name"]
+        if middle is None or actor is not last_actor or action is not last_action or table_name is not last_table:
+            middle = _field(inst[1]) + _field(actor) + _field(action) + _field(table_name)
+            last_actor, last_action, last_table = actor, action, table_name
+        record_key = ev["record_key"]
+        if type(record_key) is not str:
+            record_key = str(record_key)
+        changes = ev["changes"]
+        if not isinstance(changes, str):
+            changes = canonical_json(changes)
+        id_text = str(last_id)
+        # _chain_hash(id, at, actor, action, table_name, record_key, class, changes, prev):
+        digest = sha256(
+            f"{len(id_text)}:{id_text};{middle}{len(record_key)}:{record_key};{cls[3]}"
+            f"{len(changes)}:{changes};{len(prev)}:{prev};".encode()
+        ).hexdigest()
         if sqlite:
-            rows.append((last_id, inst[2], actor, ev["action"], ev["table_name"], record_key, cls[2], changes, prev, digest))
+            rows.append((last_id, inst[2], actor, action, table_name, record_key, cls[2], changes, prev, digest))
         else:
             rows.append(
                 {
                     "id": last_id,
                     "at": inst[0],
                     "actor": actor,
-                    "action": ev["action"],
-                    "table_name": ev["table_name"],
+                    "action": action,
+                    "table_name": table_name,
                     "record_key": record_key,
                     "class_uuid": cls[0],
                     "changes": changes,
