@@ -39,6 +39,8 @@ def test_nothing_is_computed_until_the_page_is_shown(page):
 
 
 def test_the_figures_are_computed_off_the_ui_thread(qtbot, demo_ctx):
+    """The figures first, then the alerts, each a task of the runner; the page shows each part as it
+    arrives, and a reload asked for meanwhile runs once the first pass is in."""
     pool = gui_fixtures.HeldPool()
     demo_ctx.runner = TaskRunner(pool=pool, write_pool=gui_fixtures.HeldPool())
     p = OverviewPage(demo_ctx)
@@ -48,11 +50,17 @@ def test_the_figures_are_computed_off_the_ui_thread(qtbot, demo_ctx):
     assert p.state_label.text() == "正在计算…"
     p.reload()  # asked again while it runs: one more pass afterwards, not a second task at once
     assert len(pool.waiting) == 1
-    pool.waiting.pop().run()
-    assert p.data is not None
+    pool.waiting.pop().run()  # the figures
+    assert p.data is not None and p.tiles["classes"].value.text() != "—"
+    assert p.alerts.rowCount() == 0 and p.state_label.text() == "正在检查需要留意的事项…"
+    assert len(pool.waiting) == 1
+    pool.waiting.pop().run()  # the alerts
+    assert p.alerts.rowCount() > 0
     assert len(pool.waiting) == 1  # the pass asked for meanwhile
+    pool.waiting.pop().run()
     with qtbot.waitSignal(p.loaded):
         pool.waiting.pop().run()
+    assert not pool.waiting
 
 
 def test_the_tiles_show_the_cores_figures(page, demo_ctx):

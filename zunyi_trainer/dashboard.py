@@ -624,11 +624,21 @@ def alerts(
 # --- all of it -----------------------------------------------------------------------------------------
 
 
-def load_dashboard(session: Session, *, today: dt.date | None = None, progress: Progress | None = None) -> Dashboard:
-    """Everything the overview page shows; reads only. ``progress(done, total)`` after each part."""
+def load_alerts(session: Session, *, today: dt.date | None = None, progress: Progress | None = None) -> tuple[Alert, ...]:
+    """The alerts alone (the rules run here, so they take the longest)."""
+    today = today or today_local()
+    institution = session.scalars(sa.select(Institution).order_by(Institution.id)).first()
+    return alerts(session, load_settings(session), today, institution, progress)
+
+
+def load_dashboard(
+    session: Session, *, today: dt.date | None = None, progress: Progress | None = None, with_alerts: bool = True
+) -> Dashboard:
+    """Everything the overview page shows; reads only. ``progress(done, total)`` after each part.
+    Without ``with_alerts`` the alerts are left empty (:func:`load_alerts` gives them)."""
     today = today or today_local()
     report = progress or (lambda done, total: None)
-    total = 8
+    total = 8 if with_alerts else 3
     settings = load_settings(session)
     institution = session.scalars(sa.select(Institution).order_by(Institution.id)).first()
     report(0, total)
@@ -638,7 +648,9 @@ def load_dashboard(session: Session, *, today: dt.date | None = None, progress: 
     report(2, total)
     weeks = weekly_attendance(session, settings, today)
     report(3, total)
-    found = alerts(session, settings, today, institution, lambda done, _n: report(3 + done, total))
+    found: tuple[Alert, ...] = ()
+    if with_alerts:
+        found = alerts(session, settings, today, institution, lambda done, _n: report(3 + done, total))
     return Dashboard(
         today=today,
         institution=institution.name if institution else "",

@@ -277,7 +277,8 @@ class OverviewPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        """Compute the figures off the UI thread and show them when they arrive."""
+        """Compute the figures off the UI thread, then the alerts (the rules take longest), and
+        show each part as it arrives."""
         if self._loading:
             self._again = True  # one more pass once the running one is in
             return
@@ -290,18 +291,30 @@ class OverviewPage(QWidget):
             from zunyi_trainer.dashboard import load_dashboard
 
             with register.session() as s:
-                data = load_dashboard(s, progress=task.progress)
+                data = load_dashboard(s, progress=task.progress, with_alerts=False)
                 upcoming, ids = self._upcoming_rows(s, data.today)
             return data, upcoming, ids
 
-        def failed(exc: BaseException) -> None:
-            self._loading = False
-            log.error("the overview could not be computed", exc_info=(type(exc), exc, exc.__traceback__))
-            from zunyi_trainer.gui import messages
+        self.ctx.runner.run(work, on_done=self._show, on_error=self._failed, parent=self)
 
-            self.state_label.setText(messages.error_sentence(exc))
+    def _failed(self, exc: BaseException) -> None:
+        self._loading = False
+        log.error("the overview could not be computed", exc_info=(type(exc), exc, exc.__traceback__))
+        from zunyi_trainer.gui import messages
 
-        self.ctx.runner.run(work, on_done=self._show, on_error=failed, parent=self)
+        self.state_label.setText(messages.error_sentence(exc))
+
+    def _load_alerts(self, today: dt.date) -> None:
+        self.state_label.setText(self.tr("Checking what needs attention…"))
+        register = self.ctx.register
+
+        def work(task):
+            from zunyi_trainer.dashboard import load_alerts
+
+            with register.session() as s:
+                return load_alerts(s, today=today, progress=task.progress)
+
+        self.ctx.runner.run(work, on_done=self._show_alerts_done, on_error=self._failed, parent=self)
 
     @staticmethod
     def _upcoming_rows(s, today: dt.date) -> tuple[list[list[str]], list[int]]:
@@ -329,17 +342,23 @@ class OverviewPage(QWidget):
         return rows, [x.class_id for x in sessions]
 
     def _show(self, result: tuple[Any, list[list[str]], list[int]]) -> None:
-        self._loading = False
         data, upcoming, class_ids = result
         self.data = data
         self._show_heading()
         self._show_tiles(data)
         self._show_charts(data)
-        self._show_alerts(data)
         _fill(self.upcoming, upcoming)
         for r, class_id in enumerate(class_ids):
             self.upcoming.item(r, 0).setData(RECORD_ROLE, class_id)
         self.upcoming.resizeColumnsToContents()
+        self._load_alerts(data.today)
+
+    def _show_alerts_done(self, found) -> None:
+        import dataclasses
+
+        self._loading = False
+        self.data = dataclasses.replace(self.data, alerts=found)
+        self._show_alerts(self.data)
         self.state_label.setText(self.tr("As of %1").replace("%1", dt.datetime.now(LOCAL_TZ).strftime("%H:%M")))
         if self._again:
             self._again = False
