@@ -2168,6 +2168,10 @@ The offline register of a private vocational training school.</source>
         <translation>场地</translation>
     </message>
     <message>
+        <source>Checking what needs attention…</source>
+        <translation>正在检查需要留意的事项…</translation>
+    </message>
+    <message>
         <source>in classes running or ended in %1; %2 trainees in the register</source>
         <translation>%1 年在训或已结业班级的学员；登记册共有学员 %2 人</translation>
     </message>
