@@ -209,3 +209,22 @@ def test_the_settings_tabs_render_at_1280_by_800(qtbot, demo_ctx, tmp_path):
         < page.save_rules_button.mapTo(page, page.save_rules_button.rect().topLeft()).y()
     )
     assert page.visibleRegion().boundingRect().contains(last.mapTo(page, last.rect().center()))
+
+
+def test_the_institution_profile_is_edited_checked_and_audited_through_the_core(page, demo_ctx):
+    from zunyi_trainer.gui.record_dialogs import InstitutionDialog
+
+    register = demo_ctx.register
+    with register.session() as s:
+        before = last_event(s.connection())
+    dialog = InstitutionDialog(demo_ctx, page)
+    good = dialog.ui.uscc.text()
+    dialog.ui.uscc.setText("91520000ABCDEFGHIJ")
+    assert not dialog.save()
+    assert "信用代码" in dialog.findChild(type(page.rules_message), "err_uscc").text()
+    dialog.ui.uscc.setText(good)
+    dialog.ui.name.setText("遵义市新名字职业培训学校")
+    assert dialog.save()
+    assert "遵义市新名字职业培训学校" in page.institution_label.text()
+    with register.session() as s:
+        assert last_event(s.connection()) != before

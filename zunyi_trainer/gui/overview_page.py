@@ -257,9 +257,7 @@ class OverviewPage(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.alerts)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(lambda: self.open_alert(self.alerts.currentRow()))
-        refresh = QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self)
-        refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        refresh.activated.connect(self.reload)
+        # F5 is the main window's refresh, which reloads every page and this one with them.
 
         self.state_label.setText(self.tr("The figures are computed when this page is first shown."))
         ctx.records_changed.connect(self._changed)
