@@ -508,15 +508,26 @@ def open_register(
             )
         report.created = not exists
         register = Register(base, engine, held, report, path)
-        from zunyi_trainer.seeding import ensure_reference_data  # after the schema exists
+        if _lacks_reference_data(engine):  # read through Core: no ORM set-up on every start
+            from zunyi_trainer.seeding import ensure_reference_data  # after the schema exists
 
-        with register.transaction() as s:
-            ensure_reference_data(s)
+            with register.transaction() as s:
+                ensure_reference_data(s)
         return register
     except BaseException:
         if held is not None:
             held.release()
         raise
+
+
+def _lacks_reference_data(engine: sa.Engine) -> bool:
+    """A trade of the plan is missing (what ``ensure_reference_data`` adds). Asked with plain SQL,
+    so the ORM's mappers are set up by the first page's worker, not before the window shows."""
+    from zunyi_trainer.reference import TRADES
+
+    with engine.connect() as conn:
+        have = set(conn.exec_driver_sql("SELECT code FROM trade").scalars())
+    return not {seed.code for seed in TRADES} <= have
 
 
 def _bring_to_head(engine: sa.Engine, path: Path, base: Path, existed: bool, report: OpenReport) -> None:
