@@ -7,10 +7,10 @@ opens: on a large register the window paints after building one page, not seven.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPageLayout
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -27,7 +27,11 @@ from zunyi_trainer import __version__
 from zunyi_trainer.backups import list_backups
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.register_page import RegisterPage
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from zunyi_trainer.gui.register_page import RegisterPage
 
 log = logging.getLogger(__name__)
 
@@ -189,9 +193,10 @@ class MainWindow(QMainWindow):
 
         from zunyi_trainer.models import BatchState, ExportBatch
 
-        with self.ctx.register.session() as s:
-            open_batches = s.scalar(sa.select(sa.func.count(ExportBatch.id)).where(ExportBatch.state == BatchState.EXPORTED)) or 0
-            last = s.scalar(sa.select(sa.func.max(ExportBatch.seq)))
+        batch = ExportBatch.__table__  # Core: the status bar does not wait for the ORM's set-up
+        with self.ctx.register.engine.connect() as conn:
+            open_batches = conn.scalar(sa.select(sa.func.count()).where(batch.c.state == BatchState.EXPORTED)) or 0
+            last = conn.scalar(sa.select(sa.func.max(batch.c.seq)))
         self.batch_label.setText(
             self.tr("Batches: last No. %1, %2 not acknowledged").replace("%1", str(last)).replace("%2", str(open_batches))
             if last
@@ -232,6 +237,8 @@ class MainWindow(QMainWindow):
         return page
 
     def current_register(self) -> RegisterPage | None:
+        from zunyi_trainer.gui.register_page import RegisterPage
+
         page = self.stack.currentWidget()
         if hasattr(page, "current_register"):  # a page of several registers (venues and equipment)
             return page.current_register()
@@ -284,6 +291,8 @@ class MainWindow(QMainWindow):
             messages.inform(self, self.tr("Print"), self.tr("Open one of the registers first (classes, trainees, teachers …)."))
             return False
         if printer is None:
+            from PySide6.QtPrintSupport import QPrintDialog, QPrinter  # loaded when first printing
+
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             printer.setPageOrientation(QPageLayout.Orientation.Landscape)  # registers are wide
             dialog = QPrintDialog(printer, self)
