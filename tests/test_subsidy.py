@@ -178,6 +178,7 @@ def test_a_result_with_its_certificate_is_recorded(s) -> None:
 )
 def test_a_result_that_makes_no_sense_is_refused(s, kwargs, code) -> None:
     c = finished_class(s, trainees=1)
+    kwargs = dict(kwargs)  # the parameters are shared by the SQLite and the PostgreSQL pass
     result = kwargs.pop("result")
     with pytest.raises(ValidationError) as info:
         record_result(s, c.enrollments[0], result, **kwargs)
