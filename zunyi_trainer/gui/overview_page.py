@@ -498,7 +498,7 @@ class OverviewPage(QWidget):
         for w in data.weeks:
             rate.append(round((w.rate or 0) * 100, 1))
             label = f"{w.monday.month}/{w.monday.day}"
-            weeks.append(label if w.counted_periods else f"({label})")
+            weeks.append(label)  # a week without classes simply has no bar
         series = QBarSeries()
         series.append(rate)
         series.setLabelsVisible(True)
