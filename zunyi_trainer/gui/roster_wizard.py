@@ -10,6 +10,7 @@ Nothing is written before the last step: reading, sniffing and validating go thr
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ class IssueModel(QAbstractTableModel):
             self.tr("Value in the file"),
             self.tr("What to fix"),
         ]
+        self._error, self._warning = self.tr("Error"), self.tr("Warning")
 
     def set_report(self, report: ImportReport | None) -> None:
         self.beginResetModel()
@@ -77,17 +79,24 @@ class IssueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.headers)
 
     def kind(self, issue: Issue) -> str:
-        return self.tr("Error") if issue.severity == ERROR else self.tr("Warning")
+        return self._error if issue.severity == ERROR else self._warning
 
     def row_texts(self, issue: Issue) -> list[str]:
         return [str(issue.row or ""), issue.column, self.kind(issue), issue.code, issue.value, issue.message]
+
+    def text(self, issue: Issue, column: int) -> str:
+        if column == 0:
+            return str(issue.row or "")
+        if column == 2:
+            return self.kind(issue)
+        return (issue.column, issue.code, issue.value, issue.message)[column - 1 if column == 1 else column - 2]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         issue = self.issues[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.row_texts(issue)[index.column()]
+            return self.text(issue, index.column())
         if role == Qt.ItemDataRole.ForegroundRole and issue.severity == ERROR:
             return ERROR_COLOUR
         return None
@@ -310,7 +319,7 @@ class MappingPage(TaskPage):
         ]
         self.preview.setColumnCount(width)
         self.preview.setHorizontalHeaderLabels(headers)
-        rows = [values for number, values in sheet.rows if number > layout.header_row][:PREVIEW_ROWS]
+        rows = list(itertools.islice((v for n, v in sheet.rows if n > layout.header_row), PREVIEW_ROWS))
         fill_table(self.preview, [["" if v is None else str(v) for v in values] for values in rows])
         self.notes.setText("\n".join(w.message for w in layout.warnings))
         self.forget_result()
@@ -393,6 +402,7 @@ class ReportPage(TaskPage):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setResizeContentsPrecision(200)  # widths from the first rows, not 20,000
         self.view.setWordWrap(True)
         layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()
