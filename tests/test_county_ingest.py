@@ -19,7 +19,6 @@ from tests.county_fixtures import (
     class_by_code,
     county_register,
     new_school,
-    postgres_database,
     register_school,
     table_counts,
 )
@@ -63,7 +62,12 @@ def schools(empty_template: Path, tmp_path: Path):
 def county(request, empty_template: Path, tmp_path: Path):
     """The county database: a SQLite register of its own, and the same on PostgreSQL when a server is there."""
     with contextlib.ExitStack() as stack:
-        url = stack.enter_context(postgres_database()) if request.param == "postgresql" else None
+        url = None
+        if request.param == "postgresql":  # a copy of the session's migrated template database
+            server = request.getfixturevalue("postgres_server")
+            name = server.take(request.getfixturevalue("postgres_empty_template"))
+            stack.callback(server.release, name)
+            url = server.url_for(name)
         reg = county_register(empty_template, tmp_path, url)
         stack.callback(reg.close)
         yield reg

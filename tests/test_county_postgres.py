@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.county_fixtures import add_class, class_by_code, new_school, postgres_database, register_school, table_counts
+from tests.county_fixtures import add_class, class_by_code, new_school, register_school, table_counts
 from zunyi_trainer import audit
 from zunyi_trainer.cli import run
 from zunyi_trainer.county.decisions import build_return, enter_decision
@@ -31,9 +31,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def pg_url():
-    with postgres_database() as url:
-        yield url
+def pg_url(postgres_server, postgres_empty_template):
+    """A database of its own, copied from the session's migrated template (tests/conftest.py)."""
+    name = postgres_server.take(postgres_empty_template)
+    yield postgres_server.url_for(name)
+    postgres_server.release(name)
 
 
 @pytest.fixture
