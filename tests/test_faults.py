@@ -330,3 +330,100 @@ def test_kill_9_during_a_roster_import_keeps_all_or_nothing(small_school, tmp_pa
         assert after in (before, before + 3000)
         if after != before:
             break
+
+
+# --- a batch export on a full or failing USB stick ---------------------------------------------
+
+
+def _batches(data_dir: Path) -> list[int]:
+    from zunyi_trainer.models import ExportBatch
+
+    reg = open_register(data_dir)
+    try:
+        with reg.session() as s:
+            return sorted(s.scalars(sa.select(ExportBatch.seq)))
+    finally:
+        reg.close()
+
+
+def _files_of(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (hidden partial files included) with its content."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} if folder.exists() else {}
+
+
+def _register_is_whole(data_dir: Path) -> None:
+    from zunyi_trainer.cli import run
+
+    assert check_file(data_dir / "register.sqlite3") is None
+    assert run(["--data-dir", str(data_dir), "db", "verify-audit"]) == 0
+
+
+def test_disk_full_during_a_batch_export_leaves_no_file_and_no_used_number(demo_dir, tmp_path):
+    pytest.importorskip("zunyi_trainer.exchange.export")
+    usb = tmp_path / "usb"
+    before, kept_before = _fingerprint(demo_dir), _files_of(demo_dir / "batches")
+    # The demo's full batch is about 2 MB: a stick with room for half of it.
+    proc = _cli_with_file_limit(1_000_000, "--data-dir", str(demo_dir), "batch", "export", "--full", "-o", str(usb))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "写入批次时出错" in proc.stderr and "序号也没有占用" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert _files_of(usb) == {}  # neither the batch nor its partial file
+    assert _files_of(demo_dir / "batches") == kept_before  # nor the kept copy
+    assert _batches(demo_dir) == []
+    assert _fingerprint(demo_dir) == before
+    _register_is_whole(demo_dir)
+    # With room again, the export takes number 1: nothing was used up.
+    from zunyi_trainer.cli import run
+
+    assert run(["--data-dir", str(demo_dir), "batch", "export", "--full", "-o", str(usb)]) == 0
+    assert _batches(demo_dir) == [1] and len(list(usb.glob("*.zip"))) == 1
+
+
+def _failing_write(original, fail_at: int, calls: list[int]):
+    """Stands in for ``FileSink.write``: the ``fail_at``-th write of the export raises EIO, as a
+    USB stick pulled out or a failing sector does."""
+    import errno
+
+    def write(sink, data: bytes) -> int:
+        calls.append(len(data))
+        if len(calls) == fail_at:
+            raise OSError(errno.EIO, "Input/output error")
+        return original(sink, data)
+
+    return write
+
+
+# An unraisable exception (ZipFile.__del__ on a closed file) is printed to the user's stderr as a traceback.
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("fail_at", [1, 60, 250], ids=["first-write", "in-the-records", "near-the-end"])
+def test_an_io_error_during_a_batch_export_is_explained_and_leaves_earlier_batches_intact(
+    demo_dir, tmp_path, monkeypatch, capsys, fail_at
+):
+    export = pytest.importorskip("zunyi_trainer.exchange.export")
+    from zunyi_trainer.cli import run
+
+    usb = tmp_path / "usb"
+    assert run(["--data-dir", str(demo_dir), "batch", "export", "--full", "-o", str(usb)]) == 0
+    first_usb, first_kept = _files_of(usb), _files_of(demo_dir / "batches")
+    assert _batches(demo_dir) == [1] and len(first_usb) == 1
+    before = _fingerprint(demo_dir)
+    capsys.readouterr()
+
+    calls: list[int] = []
+    monkeypatch.setattr(export.FileSink, "write", _failing_write(export.FileSink.write, fail_at, calls))
+    code = run(["--data-dir", str(demo_dir), "batch", "export", "--full", "-o", str(usb)])
+    out, err = capsys.readouterr()
+    assert len(calls) >= fail_at  # the fault really happened during the export
+    assert code == 1
+    assert "写入批次时出错" in err and "Input/output error" in err and "序号也没有占用" in err, err
+    assert "Traceback" not in out + err
+    # The earlier batch, on the stick and in the kept copies, is untouched; nothing new is there.
+    assert _files_of(usb) == first_usb
+    assert _files_of(demo_dir / "batches") == first_kept
+    assert _batches(demo_dir) == [1]
+    assert _fingerprint(demo_dir) == before
+    _register_is_whole(demo_dir)
+
+    monkeypatch.undo()
+    assert run(["--data-dir", str(demo_dir), "batch", "export", "-o", str(usb)]) == 0
+    assert _batches(demo_dir) == [1, 2]  # the failed export left no gap
