@@ -138,7 +138,7 @@ def test_activating_an_alert_opens_the_record_it_concerns(qtbot, page, demo_ctx,
 
     row = _row_of(page, "finding", "class_session")  # a session opens its class on the timetable
     assert page.open_alert(row)
-    assert any(w.tabs.currentIndex() == 1 for w in ClassDetailWindow._open.values())
+    assert any(w.tabs.currentWidget().objectName() == "tab_timetable" for w in ClassDetailWindow._open.values())
 
 
 def test_the_reporting_alert_opens_the_submission_page(qtbot, demo_ctx):

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -147,7 +147,6 @@ class BackupsPanel(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #5f6368;")
         layout.addWidget(self.note)
-        self.restore_button.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.reload()
 
     # -- list

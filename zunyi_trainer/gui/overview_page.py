@@ -150,8 +150,9 @@ def open_record(ctx: AppContext, record: tuple[str, str] | None, parent: QWidget
             model, record_id = TrainingClass, s.get(ClassSession, record_id).class_id
     if model is TrainingClass:
         detail = ClassDetailWindow.open_for(ctx, record_id, window)
-        if session_id is not None:
-            detail.tabs.setCurrentIndex(1)  # the timetable, where the session is
+        timetable = detail.tabs.findChild(QWidget, "tab_timetable")
+        if session_id is not None and timetable is not None:
+            detail.tabs.setCurrentWidget(timetable)  # where the session is
         return True
     if model is Institution:
         record_dialogs.InstitutionDialog(ctx, parent).exec()
