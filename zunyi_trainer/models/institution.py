@@ -117,7 +117,7 @@ class Venue(IdPk, HasUuid, Timestamps, Base):
     active: Mapped[bool] = mapped_column(default=True)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
-    equipment: Mapped[list[Equipment]] = relationship(back_populates="venue")
+    equipment: Mapped[list[Equipment]] = relationship(back_populates="venue", order_by="Equipment.id")
 
 
 class Equipment(IdPk, HasUuid, Timestamps, Base):
@@ -138,7 +138,7 @@ class Equipment(IdPk, HasUuid, Timestamps, Base):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     venue: Mapped[Venue | None] = relationship(back_populates="equipment")
-    spends: Mapped[list[EquipmentSpend]] = relationship(back_populates="equipment")
+    spends: Mapped[list[EquipmentSpend]] = relationship(back_populates="equipment", order_by="EquipmentSpend.id")
 
 
 class EquipmentSpend(IdPk, HasUuid, Timestamps, Base):
@@ -157,4 +157,4 @@ class EquipmentSpend(IdPk, HasUuid, Timestamps, Base):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     equipment: Mapped[Equipment | None] = relationship(back_populates="spends")
-    attachments: Mapped[list[Attachment]] = relationship(back_populates="spend")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="spend", order_by="Attachment.id")

@@ -127,7 +127,7 @@ class Trainee(IdPk, HasUuid, Timestamps, Base):
     employer: Mapped[str] = mapped_column(sa.String(128), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
-    enrollments: Mapped[list[Enrollment]] = relationship(back_populates="trainee")
+    enrollments: Mapped[list[Enrollment]] = relationship(back_populates="trainee", order_by="Enrollment.id")
 
     def __repr__(self) -> str:
         return f"<Trainee {self.name}>"

@@ -79,7 +79,7 @@ class TrainingClass(IdPk, HasUuid, Timestamps, Base):
     enrollments: Mapped[list[Enrollment]] = relationship(
         back_populates="training_class", cascade="all, delete-orphan", order_by="Enrollment.id"
     )
-    attachments: Mapped[list[Attachment]] = relationship(back_populates="training_class")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="training_class", order_by="Attachment.id")
 
     def __repr__(self) -> str:
         return f"<TrainingClass {self.code} {self.status}>"
@@ -107,7 +107,9 @@ class ClassSession(IdPk, HasUuid, Timestamps, Base):
     training_class: Mapped[TrainingClass] = relationship(back_populates="sessions")
     teacher: Mapped[Teacher | None] = relationship()
     venue: Mapped[Venue | None] = relationship()
-    attendance: Mapped[list[Attendance]] = relationship(back_populates="session", cascade="all, delete-orphan")
+    attendance: Mapped[list[Attendance]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Attendance.id"
+    )
 
     def audit_class(self) -> TrainingClass | None:
         return self.training_class
@@ -136,7 +138,9 @@ class Enrollment(IdPk, HasUuid, Timestamps, Base):
 
     training_class: Mapped[TrainingClass] = relationship(back_populates="enrollments")
     trainee: Mapped[Trainee] = relationship(back_populates="enrollments")
-    attendance: Mapped[list[Attendance]] = relationship(back_populates="enrollment", cascade="all, delete-orphan")
+    attendance: Mapped[list[Attendance]] = relationship(
+        back_populates="enrollment", cascade="all, delete-orphan", order_by="Attendance.id"
+    )
 
     def audit_class(self) -> TrainingClass | None:
         return self.training_class
