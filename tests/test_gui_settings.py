@@ -175,6 +175,10 @@ def test_restore_asks_first_and_brings_back_the_earlier_data(qtbot, page, demo_c
     assert page.backups_panel.table.rowCount() == len(reasons)
     with register.transaction() as s:  # the register is writable again, with its audit trail
         s.scalars(sa.select(Institution)).one().contact_phone = "0851-22000000"
+    from zunyi_trainer.audit import verify_chain
+
+    with register.engine.connect() as conn:
+        assert verify_chain(conn).ok
 
 
 def test_a_damaged_backup_is_refused_and_the_register_left_as_it_was(page, demo_ctx, dialogs):
