@@ -117,18 +117,13 @@ class OptionsPage(TaskPage):
     def task_key(self) -> Any:
         return (self.folder_row.text(), self.full_radio.isChecked(), self.documents_box.isChecked())
 
-    def task(self, handle):
+    def task(self, handle, key):
         from zunyi_trainer.exchange.export import export_batch
         from zunyi_trainer.exchange.verify import check_against_exported, verify_batch
 
+        folder, full, documents = key
         register = self.ctx.register
-        result = export_batch(
-            register,
-            Path(self.folder_row.text()),
-            full=self.full_radio.isChecked(),
-            documents=self.documents_box.isChecked(),
-            progress=handle.progress,
-        )
+        result = export_batch(register, Path(folder), full=full, documents=documents, progress=handle.progress)
         # Read it back from the stick as the county will: a batch that does not verify is said so.
         try:
             report = verify_batch(result.path)

@@ -52,11 +52,11 @@ class ReturnFilePage(TaskPage):
     def task_key(self) -> Any:
         return self.file_row.text()
 
-    def task(self, handle):
+    def task(self, handle, path: str):
         from zunyi_trainer.exchange.county_return import preview_return
 
         handle.progress(0, 0)
-        return preview_return(self.ctx.register, Path(self.file_row.text()))
+        return preview_return(self.ctx.register, Path(path))
 
     def accept_result(self, preview) -> None:
         self.wizard().preview = preview  # type: ignore[attr-defined]
@@ -146,11 +146,14 @@ class ChangesPage(TaskPage):
         self.classes.setVisible(bool(rows))
         self.forget_result()
 
-    def task(self, handle):
+    def task_key(self) -> Any:
+        return self.wizard().return_page.file_row.text()  # type: ignore[attr-defined]
+
+    def task(self, handle, path: str):
         from zunyi_trainer.exchange.county_return import import_return
 
         handle.progress(0, 0)
-        return import_return(self.ctx.register, Path(self.wizard().return_page.file_row.text()))  # type: ignore[attr-defined]
+        return import_return(self.ctx.register, Path(path))
 
     def accept_result(self, result) -> None:
         wizard: ReturnImportWizard = self.wizard()  # type: ignore[assignment]

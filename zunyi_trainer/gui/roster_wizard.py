@@ -178,11 +178,11 @@ class FilePage(TaskPage):
     def task_key(self) -> Any:
         return self.file_row.text()
 
-    def task(self, handle) -> tuple[TableFile, Layout | None, str]:
+    def task(self, handle, path: str) -> tuple[TableFile, Layout | None, str]:
         from zunyi_trainer.roster.importer import read_roster, sniff_roster
 
         handle.progress(0, 0)
-        table = read_roster(self.file_row.text())
+        table = read_roster(path)
         try:
             layout = sniff_roster(table)
             problem = ""
@@ -358,17 +358,17 @@ class MappingPage(TaskPage):
 
     def task_key(self) -> Any:
         layout = self.corrected_layout()
-        return (layout.sheet_index, layout.header_row, tuple(sorted(layout.columns.items())))
+        return (layout.sheet_index, layout.header_row, tuple(sorted(layout.columns.items())), layout, self._wizard.table)
 
-    def task(self, handle):
+    def task(self, handle, key):
         from zunyi_trainer.roster.importer import validate_roster
 
-        wizard, layout = self._wizard, self.corrected_layout()
+        *_, layout, table = key
         with self.ctx.register.session() as s:
             cls = s.get(TrainingClass, self.class_id)
             if cls is None:
                 raise ZunyiError("培训班已被删除。", "The class has been deleted.", code="class.not_found")
-            return validate_roster(s, cls, wizard.table, layout, progress=handle.progress)
+            return validate_roster(s, cls, table, layout, progress=handle.progress)
 
     def accept_result(self, plan) -> None:
         self._wizard.plan = plan
@@ -486,10 +486,14 @@ class ReportPage(TaskPage):
     def skip_invalid(self) -> bool:
         return self.valid_radio.isChecked()
 
-    def task(self, handle) -> ImportReport:
+    def task_key(self) -> Any:
+        return (self._wizard.plan, self.skip_invalid)
+
+    def task(self, handle, key) -> ImportReport:
         from zunyi_trainer.roster.importer import apply_roster
 
-        return apply_roster(self.ctx.register, self._wizard.plan, skip_invalid=self.skip_invalid, progress=handle.progress)
+        plan, skip_invalid = key
+        return apply_roster(self.ctx.register, plan, skip_invalid=skip_invalid, progress=handle.progress)
 
     def accept_result(self, report: ImportReport) -> None:
         self._wizard.report = report

@@ -33,9 +33,9 @@ from zunyi_trainer.gui.context import AppContext
 
 
 class TaskPage(QWizardPage):
-    """A wizard page whose Next runs :meth:`task` first. Subclasses define ``task_key`` (what the
-    result depends on: a new key runs the task again), ``task`` (on the worker) and ``accept_result``
-    (on the UI thread)."""
+    """A wizard page whose Next runs :meth:`task` first. Subclasses define ``task_key`` (the inputs,
+    read from the widgets on the UI thread; a new key runs the task again), ``task(handle, key)``
+    (on the worker, which must not touch a widget) and ``accept_result`` (on the UI thread)."""
 
     task_label = ""
     writes = False
@@ -50,7 +50,7 @@ class TaskPage(QWizardPage):
     def task_key(self) -> Any:
         return True
 
-    def task(self, handle) -> Any:  # pragma: no cover - every subclass has one
+    def task(self, handle, key: Any) -> Any:  # pragma: no cover - every subclass has one
         raise NotImplementedError
 
     def accept_result(self, result: Any) -> None:
@@ -83,7 +83,12 @@ class TaskPage(QWizardPage):
             messages.show_error(self, exc)
 
         self.ctx.runner.run(
-            self.task, on_done=done, on_error=failed, parent=self, label=self.task_label or None, writes=self.writes
+            lambda handle: self.task(handle, key),
+            on_done=done,
+            on_error=failed,
+            parent=self,
+            label=self.task_label or None,
+            writes=self.writes,
         )
         if not self._running and self._done_key == key:
             return True  # finished at once (a synchronous pool)
