@@ -232,3 +232,49 @@ def test_the_institution_profile_is_edited_checked_and_audited_through_the_core(
     assert "遵义市新名字职业培训学校" in page.institution_label.text()
     with register.session() as s:
         assert last_event(s.connection()) != before
+
+
+def _register_file_from(sql_file, target):
+    import sqlite3
+
+    con = sqlite3.connect(target)
+    con.executescript(sql_file.read_text(encoding="utf-8"))
+    con.close()
+    return target
+
+
+def test_a_backup_from_an_older_version_is_restored_and_brought_up_to_date(register, tmp_path):
+    from pathlib import Path
+
+    from zunyi_trainer.db import head_revision
+    from zunyi_trainer.gui.backups_panel import restore_in_place
+
+    fixture = Path(__file__).parent / "fixtures" / "registers" / "0001.sql"
+    backup = _register_file_from(fixture, tmp_path / "register-20250101-080000-manual.sqlite3")
+    kept = restore_in_place(register, backup)
+    assert kept is not None and kept.name.endswith("-pre-restore.sqlite3")
+    with register.session() as s:
+        assert s.scalars(sa.select(Institution.name)).one() == "湄潭县夹具职业培训学校"
+    with register.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+
+
+def test_a_backup_from_a_newer_version_is_refused_before_anything_changes(register, tmp_path):
+    import sqlite3
+    from pathlib import Path
+
+    from zunyi_trainer.errors import BackupError
+    from zunyi_trainer.gui.backups_panel import restore_in_place
+
+    fixture = Path(__file__).parent / "fixtures" / "registers" / "0001.sql"
+    backup = _register_file_from(fixture, tmp_path / "register-20250101-080000-manual.sqlite3")
+    con = sqlite3.connect(backup)
+    con.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    con.commit()
+    con.close()
+    with pytest.raises(BackupError) as refused:
+        restore_in_place(register, backup)
+    assert "更新版本" in refused.value.message()
+    assert not list_backups(register.backups_dir)  # not even the pre-restore backup was taken
+    with register.session() as s:
+        assert s.scalar(sa.select(sa.func.count(Institution.id))) == 0
