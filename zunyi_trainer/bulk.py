@@ -27,6 +27,7 @@ from zunyi_trainer import audit
 
 ROOMY_CACHE_KIB = 64 * 1024  # the page cache during a large write, in KiB (allocated as used)
 _MEMO_LIMIT = 4096  # distinct values of a column worth processing once each
+_SAMPLE = 256
 
 
 @contextlib.contextmanager
@@ -61,7 +62,10 @@ def _json_value(value: Any) -> str:
         return "true" if value else "false"
     if kind is int:
         return int.__repr__(value)
-    return audit.canonical_json(audit.jsonable(value))
+    plain = audit.jsonable(value)
+    if type(plain) is str:  # dates, instants, UUIDs, enums
+        return encode_basestring(plain)
+    return audit.canonical_json(plain)
 
 
 def _map_column(fn: Callable[[Any], Any], values: list[Any]) -> list[Any]:
@@ -70,8 +74,8 @@ def _map_column(fn: Callable[[Any], Any], values: list[Any]) -> list[Any]:
     types = {type(v) for v in values}
     types.discard(type(None))
     if len(types) <= 1:
-        try:
-            distinct = set(values)
+        try:  # worth it when repeats show early (not for UUIDs)
+            distinct = set(values) if len(set(values[:_SAMPLE])) <= _SAMPLE // 2 else None
         except TypeError:
             distinct = None
         if distinct is not None and len(distinct) <= _MEMO_LIMIT:

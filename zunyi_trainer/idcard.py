@@ -87,8 +87,10 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             n=number,
         )
     try:
-        born = ric.get_birth_date(number)
-    except stdnum_errors.ValidationError:
+        # What ric.get_birth_date reads, without its second cleaning of an already clean number
+        # (that cleaning was a third of the time of checking an ID).
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise _error(
             "身份证号“{n}”中的出生日期 {d} 不存在。",
             "The birth date {d} in “{n}” does not exist.",

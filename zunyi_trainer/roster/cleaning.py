@@ -21,7 +21,7 @@ _PHONE_SEPARATORS = re.compile(r"[\s\-–—()（）.·/]+")
 MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{9,11}")  # area code + number, written without its dash
 SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
-FOOTER_WORDS = (
+FOOTER_WORDS: tuple[str, ...] = (
     "合计",
     "总计",
     "小计",
@@ -103,5 +103,4 @@ def id_lost_in_number(value: Any) -> str | None:
 
 def looks_like_footer(text: str) -> bool:
     """合计/制表人/审核人 lines under a table (``制表人：王芳　审核人：李强``)."""
-    compact = text.replace(" ", "")
-    return any(compact.startswith(word) for word in FOOTER_WORDS)
+    return text.replace(" ", "").startswith(FOOTER_WORDS)

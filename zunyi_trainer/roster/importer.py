@@ -271,6 +271,8 @@ def validate_roster(
     data_rows = [(n, v) for n, v in sheet.rows if n > layout.header_row]
     total = len(data_rows)
     name_header, id_header = normalise_header(layout.header_of("name")), normalise_header(layout.header_of("id_number"))
+    # The fixed lists' cells repeat a handful of texts over thousands of rows: normalise each once.
+    listed = functools.lru_cache(maxsize=4096)(normalise_header)
     for done, (number, values) in enumerate(data_rows, start=1):
         if progress is not None and done % 2000 == 0:
             progress(done, total)
@@ -349,7 +351,7 @@ def validate_roster(
         raw_sex = cell(values, "sex")
         sex_text = cleaning.clean_text(raw_sex)
         if sex_text:
-            sex = SEX_INDEX.get(normalise_header(sex_text))
+            sex = SEX_INDEX.get(listed(sex_text))
             if sex is None:
                 row_issue(
                     "sex",
@@ -387,7 +389,7 @@ def validate_roster(
         education = None
         edu_text = cleaning.clean_text(cell(values, "education"))
         if edu_text:
-            education = EDUCATION_INDEX.get(normalise_header(edu_text))
+            education = EDUCATION_INDEX.get(listed(edu_text))
             if education is None:
                 row_issue(
                     "education",
@@ -401,10 +403,10 @@ def validate_roster(
         category = TraineeCategory.OTHER
         cat_text = cleaning.clean_text(cell(values, "category"))
         if cat_text:
-            found = CATEGORY_INDEX.get(normalise_header(cat_text))
+            found = CATEGORY_INDEX.get(listed(cat_text))
             if found is None and _SEVERAL.search(cat_text):
                 # “脱贫劳动力、农村转移劳动力”: the register keeps one category, the first it knows.
-                known = [c for part in _SEVERAL.split(cat_text) if (c := CATEGORY_INDEX.get(normalise_header(part)))]
+                known = [c for part in _SEVERAL.split(cat_text) if (c := CATEGORY_INDEX.get(listed(part)))]
                 if known:
                     found = known[0]
                     _warn(
@@ -602,24 +604,26 @@ def _insert_audited(
     key, scope = table.c[key_column], table.c[scope_column]
     new_ids = dict(conn.execute(sa.select(key, table.c.id).where(table.c.id > before, scope == scope_value)).all())
     ids = [new_ids[r[key_at]] for r in full]
-    # The snapshot: every column but updated_at, and the new id.
-    kept = [i for i, k in enumerate(columns) if k != "updated_at"]
-    snapshots = bulk.snapshot_json([columns[i] for i in kept], [[r[i] for i in kept] for r in full], {"id": ids})
+    # The snapshot: every column but updated_at, and the new id; the UUIDs as text once, for
+    # the snapshot (jsonable writes a UUID as its text) and the record key.
     uuid_at = columns.index("uuid")
+    keys = [str(r[uuid_at]) for r in full]
+    kept = [i for i, k in enumerate(columns) if k not in ("updated_at", "uuid")]
+    snapshots = bulk.snapshot_json([columns[i] for i in kept], [[r[i] for i in kept] for r in full], {"id": ids, "uuid": keys})
     actor = session.info.get("actor")
-    name = table.name
+    name = str(table.name)  # a plain str: sqlite3 adapts a subclass (quoted_name) value by value
     audit.append_events(
         conn,
         (
             {
                 "action": "insert",
                 "table_name": name,
-                "record_key": str(r[uuid_at]),
+                "record_key": key,
                 "class_uuid": class_uuid,
                 "changes": changes,
                 "actor": actor,
             }
-            for r, changes in zip(full, snapshots, strict=True)
+            for key, changes in zip(keys, snapshots, strict=True)
         ),
     )
     return ids
