@@ -15,7 +15,7 @@ import uuid as uuid_mod
 from typing import Any
 
 import sqlalchemy as sa
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 BLOCK_COLOUR = "#b3261e"
 WARN_COLOUR = "#b06000"
+RELOAD_DELAY_MS = 800  # after a change, wait this long for more before recomputing
 RECORD_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -261,6 +262,12 @@ class OverviewPage(QWidget):
         # F5 is the main window's refresh, which reloads every page and this one with them.
 
         self.state_label.setText(self.tr("The figures are computed when this page is first shown."))
+        # Changes come in bursts (a session marked in a class window, an import): recompute once
+        # they settle, not once per change.
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self.reload)
         ctx.records_changed.connect(self._changed)
 
     # -- loading
@@ -268,11 +275,12 @@ class OverviewPage(QWidget):
     def _changed(self, _table_name: str) -> None:
         self._stale = True
         if self.isVisible():
-            self.reload()
+            self._reload_timer.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
+            self._reload_timer.stop()
             self.reload()
 
     def reload(self) -> None:
