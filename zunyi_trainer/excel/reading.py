@@ -650,11 +650,14 @@ def _read_sheet(
                         box = c.find(is_tag)
                         if box is None:
                             continue
-                        value: Any = "".join(
-                            (x.text or "") if x.tag == t_tag else "".join(t.text or "" for t in x.iter(t_tag))
-                            for x in box
-                            if x.tag in (t_tag, r_tag)
-                        )
+                        if len(box) == 1 and box[0].tag == t_tag:  # one plain run: the common case
+                            value: Any = box[0].text or ""
+                        else:
+                            value = "".join(
+                                (x.text or "") if x.tag == t_tag else "".join(t.text or "" for t in x.iter(t_tag))
+                                for x in box
+                                if x.tag in (t_tag, r_tag)
+                            )
                     else:
                         v = c.find(v_tag)
                         if v is None or v.text is None:
