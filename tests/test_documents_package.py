@@ -85,6 +85,9 @@ def fill_filed_class(register) -> str:
     return code
 
 
+LAYOUT_ONLY = "PDF layout, fonts and images; the queries behind the documents run on PostgreSQL in the other document tests"
+
+
 @pytest.fixture
 def filed_class(register) -> str:
     return fill_filed_class(register)
@@ -256,6 +259,7 @@ def test_installed_songti_fonts_are_found_by_their_file_names(tmp_path: Path) ->
     assert "arial.ttf" not in found
 
 
+@pytest.mark.sqlite_only(reason=LAYOUT_ONLY)
 def test_a_chosen_truetype_font_is_used_for_the_body_and_embedded(register, tmp_path: Path) -> None:
     # Any TrueType CJK font stands in for SimSun here: a copy of the shipped one under its name.
     chosen = tmp_path / "simsun.ttc"
@@ -345,6 +349,7 @@ def test_archive_shows_the_decision_and_what_changed_after_approval(register, tm
     assert "登记批准" in audit_text
 
 
+@pytest.mark.sqlite_only(reason=LAYOUT_ONLY)
 def test_archive_draws_photos_scaled_down_and_lists_unreadable_ones(register, tmp_path: Path) -> None:
     from zunyi_trainer.documents import build_archive
     from zunyi_trainer.models import AttachmentKind
@@ -390,6 +395,7 @@ def test_documents_of_a_bare_draft_class_still_build(register, tmp_path: Path) -
     assert page_numbers_add_up(read_pdf(tmp_path / "app.pdf"))
 
 
+@pytest.mark.sqlite_only(reason=LAYOUT_ONLY)
 def test_a_name_the_font_cannot_print_is_reported_not_silently_boxed(register, tmp_path: Path, capsys) -> None:
     with register.transaction() as s:
         cls = factories.training_class(s, trainees=2, sessions=1, code="RARE2026001")
@@ -404,6 +410,7 @@ def test_a_name_the_font_cannot_print_is_reported_not_silently_boxed(register, t
     assert "空白方框" in capsys.readouterr().err
 
 
+@pytest.mark.sqlite_only(reason=LAYOUT_ONLY)
 def test_free_text_longer_than_a_page_flows_across_pages(register, tmp_path: Path) -> None:
     from zunyi_trainer.documents import build_application, build_archive
 
