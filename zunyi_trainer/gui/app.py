@@ -269,8 +269,11 @@ def capture_when_painted(app: QApplication, window: QWidget, target: Path, timeo
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         handle = window.windowHandle()
     ctx = getattr(window, "ctx", None)
-    if ctx is not None:  # the page shown loads its rows on a worker: the picture shows them
+    # The page shown loads its rows on a worker (and may start another pass when they arrive): the
+    # picture shows them, and closing never has to ask whether to wait for a task.
+    while ctx is not None and ctx.runner.busy:
         ctx.runner.wait()
+        app.processEvents()
     for _ in range(3):  # layouts settle over a few passes (tables size their columns after showing)
         app.processEvents()
     ok = save_screenshot(window, target)
