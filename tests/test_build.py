@@ -33,6 +33,14 @@ def test_the_spec_names_no_path_of_the_build_machine():
     assert "tomllib" in spec and "pyproject.toml" in spec  # name and version come from pyproject
 
 
+def test_the_default_test_run_and_ci_include_the_slow_tests():
+    """The build test is marked slow; CI runs `uv run --locked pytest` and must not leave it out."""
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert "not slow" not in options.get("addopts", "")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "uv run --locked pytest" in ci and "not slow" not in ci
+
+
 def test_a_frozen_build_finds_its_folders_in_the_bundle(tmp_path, monkeypatch):
     for name in ("resources", "migrations"):
         (tmp_path / name).mkdir()
