@@ -32,6 +32,8 @@ from zunyi_trainer.gui.table_models import ID_ROLE, Column, RecordTableModel, Re
 
 log = logging.getLogger(__name__)
 
+SIZE_SAMPLE_ROWS = 100
+
 
 class RegisterPage(QWidget):
     """A register loaded in full into a :class:`RecordTableModel` behind a filter proxy.
@@ -132,6 +134,9 @@ class RegisterPage(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(26)
+        # Columns are sized to the rows on screen and the next SIZE_SAMPLE_ROWS, not to all of them:
+        # measuring every cell of a thousand classes took longer than loading them.
+        self.view.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._double_clicked)
