@@ -48,7 +48,9 @@ def roomy_cache(conn: sa.Connection, kib: int = ROOMY_CACHE_KIB) -> Iterator[Non
     try:
         yield
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+        # On a connection already broken, the error that broke it is the one to see.
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def _json_value(value: Any) -> str:
