@@ -100,50 +100,69 @@ class ClassesPage(RegisterPage):
         )
 
     def load_rows(self, s) -> list[Row]:
-        enrolled = dict(
-            s.execute(
-                sa.select(Enrollment.class_id, sa.func.count())
-                .where(Enrollment.withdrawn_on.is_(None))
-                .group_by(Enrollment.class_id)
-            ).all()
-        )
-        from zunyi_trainer.models import ClassSession
+        """One Core query (the class, its trade and venue, trainees and periods): no ORM objects for
+        a thousand classes before the window can paint."""
+        from zunyi_trainer.models import ClassSession, Trade
 
-        periods = dict(
-            s.execute(sa.select(ClassSession.class_id, sa.func.sum(ClassSession.periods)).group_by(ClassSession.class_id)).all()
+        c, trade, venue = TrainingClass.__table__, Trade.__table__, Venue.__table__
+        enrollment, session = Enrollment.__table__, ClassSession.__table__
+        enrolled = (
+            sa.select(enrollment.c.class_id, sa.func.count().label("n"))
+            .where(enrollment.c.withdrawn_on.is_(None))
+            .group_by(enrollment.c.class_id)
+            .subquery()
         )
-        rows = []
-        q = sa.select(TrainingClass).options(selectinload(TrainingClass.trade), selectinload(TrainingClass.venue))
-        for c in s.scalars(q):
-            rows.append(
-                Row(
-                    c.id,
-                    {
-                        "code": c.code,
-                        "name": c.name,
-                        "trade": c.trade.name,
-                        "industry": c.trade.industry.label,
-                        "level": c.level.label,
-                        "training_type": c.training_type.label,
-                        "mode": c.mode.label if c.mode else "",
-                        "funding": c.funding.label,
-                        "status": c.status.label,
-                        "start": c.start_date.isoformat(),
-                        "end": c.end_date.isoformat(),
-                        "year": str(c.start_date.year),
-                        "enrolled": str(enrolled.get(c.id, 0)),
-                        "periods": str(periods.get(c.id, 0) or 0),
-                        "venue": c.venue.name if c.venue else "",
-                        "approval_no": c.approval_no,
-                    },
-                    sort={
-                        "enrolled": enrolled.get(c.id, 0),
-                        "periods": periods.get(c.id, 0) or 0,
-                        "status": list(ClassStatus).index(c.status),
-                    },
-                )
+        periods = sa.select(session.c.class_id, sa.func.sum(session.c.periods).label("n")).group_by(session.c.class_id).subquery()
+        q = (
+            sa.select(
+                c.c.id,
+                c.c.code,
+                c.c.name,
+                trade.c.name.label("trade"),
+                trade.c.industry,
+                c.c.level,
+                c.c.training_type,
+                c.c.mode,
+                c.c.funding,
+                c.c.status,
+                c.c.start_date,
+                c.c.end_date,
+                c.c.approval_no,
+                venue.c.name.label("venue"),
+                sa.func.coalesce(enrolled.c.n, 0).label("enrolled"),
+                sa.func.coalesce(periods.c.n, 0).label("periods"),
             )
-        return rows
+            .join(trade, trade.c.id == c.c.trade_id)
+            .outerjoin(venue, venue.c.id == c.c.venue_id)
+            .outerjoin(enrolled, enrolled.c.class_id == c.c.id)
+            .outerjoin(periods, periods.c.class_id == c.c.id)
+        )
+        order = {status: i for i, status in enumerate(ClassStatus)}
+        return [
+            Row(
+                r.id,
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "trade": r.trade,
+                    "industry": r.industry.label,
+                    "level": r.level.label,
+                    "training_type": r.training_type.label,
+                    "mode": r.mode.label if r.mode else "",
+                    "funding": r.funding.label,
+                    "status": r.status.label,
+                    "start": r.start_date.isoformat(),
+                    "end": r.end_date.isoformat(),
+                    "year": str(r.start_date.year),
+                    "enrolled": str(r.enrolled),
+                    "periods": str(r.periods),
+                    "venue": r.venue or "",
+                    "approval_no": r.approval_no,
+                },
+                sort={"enrolled": r.enrolled, "periods": r.periods, "status": order[r.status]},
+            )
+            for r in s.connection().execute(q)
+        ]
 
     def open_record(self, record_id: int) -> None:
         from zunyi_trainer.gui.class_detail import ClassDetailWindow
