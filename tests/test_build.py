@@ -113,6 +113,21 @@ def test_the_built_app_passes_its_self_test_outside_the_source_tree(tmp_path):
     assert "Traceback" not in proc.stderr
     assert not list(elsewhere.iterdir())  # the self-test works in a temporary folder of its own
 
+    # The desktop app opens on a new register (Qt's platform plugin, charts, fonts and icons all
+    # found inside the folder) and saves a picture of its window.
+    shot = elsewhere / "window.png"
+    gui = subprocess.run(
+        [str(program), "--data-dir", str(elsewhere / "data"), "gui", "--screenshot", str(shot)],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert gui.returncode == 0, gui.stdout + gui.stderr
+    assert "Traceback" not in gui.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
     # What the app loads at run time is inside the folder.
     internal = app / "_internal"
     assert (internal / "migrations" / "env.py").is_file() and list((internal / "migrations" / "versions").glob("*.py"))
