@@ -4,13 +4,13 @@ one transaction) next to a plain openpyxl read-only pass over the same file. Goa
 
 Standalone: ``uv run python -m benchmarks.bench_roster_import [--rows N] [--runs N]``.
 
-Measured 2026-11-28 on the shared 2-core build machine (load 2.5–7): ratio 1.95–2.6 (e.g. ours
-14.6 s against a floor of 7.5 s). Where our time goes, in units of the floor: reading the workbook
-≈ 0.5 (our streaming reader takes about half of openpyxl's read-only time), validating ≈ 0.75 —
-0.45 of it in ``idcard.parse``, whose stdnum birthplace lookup (a ``numdb`` search by the 6-digit
-area code) the core could cache per area code — and writing ≈ 0.9, of which the audit chain (one
-hashed event per trainee and per enrolment) is ≈ 0.35. Without those two core costs the import
-would sit at about the 1.5× goal.
+First measured 2026-11-28 at ratio 1.95–2.6: reading ≈ 0.5 of the floor, validating ≈ 0.75,
+writing ≈ 0.9–1.2 (SQLAlchemy Core's per-row parameter dicts and type processing, a JSON dump and
+a chain hash per audit event, and SQLite's 2 MB page cache spilling the random index pages).
+After the second pass (zunyi_trainer/bulk.py: column-wise bind processing with the very
+processors SQLAlchemy calls, snapshots assembled as canonical JSON, a 64 MB page cache for the
+length of the write; the ID's birth date read without stdnum's second cleaning) the import sits
+at about 1.3× (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ CATEGORY = ("脱贫劳动力", "农村转移劳动力", "易地扶贫搬迁劳�
 
 
 def write_roster(path: Path, rows: int) -> Path:
-    """A roster as Excel saves one: a title row, shared strings, IDs and phones as text cells."""
+    """A roster with a title row and IDs and phones as text cells. openpyxl writes its strings inline
+    (Excel and WPS write a shared-strings table): both readers read the same file."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "花名册"
