@@ -143,3 +143,18 @@ def test_bulk_appended_events_of_every_shape_verify_with_the_chain_hash(register
         report = audit.verify_chain(conn)
         assert report.ok, report
         assert report.events >= 67
+
+
+def test_the_uuids_of_new_marks_are_random_version_4_and_distinct():
+    from zunyi_trainer.attendance import _RowBuilder
+    from zunyi_trainer.models import AttendanceMethod, AttendanceStatus
+
+    build = _RowBuilder(AttendanceMethod.TERMINAL, "王芳", dt.datetime(2026, 3, 2, tzinfo=dt.UTC), 500)
+    keys = set()
+    for i in range(500):
+        key, stored, snapshot = build(1, i, AttendanceStatus.PRESENT, AWARE, None, "")
+        u = uuid.UUID(key)
+        assert (u.version, u.variant, u.hex, str(u)) == (4, uuid.RFC_4122, stored[0], key)
+        assert json.loads(snapshot)["uuid"] == key and audit.canonical_json(json.loads(snapshot)) == snapshot
+        keys.add(key)
+    assert len(keys) == 500

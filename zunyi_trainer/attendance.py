@@ -237,12 +237,6 @@ class _RowBuilder:
         self.next = 0
         self.instants: dict[dt.datetime, tuple[str, str]] = {}
 
-    def _uuid(self) -> tuple[str, str]:
-        """(hex as stored, canonical text) of a fresh random (version 4) UUID."""
-        h = self.hexes[self.next]
-        self.next += 1
-        return h, f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
     def _instant(self, value: dt.datetime) -> tuple[str, str]:
         """(as stored, as the audit's JSON writes it) of an instant; marks often share one."""
         known = self.instants.get(value)
@@ -262,7 +256,7 @@ class _RowBuilder:
         sign_out_at: dt.datetime | None,
         leave_reason: str,
     ) -> tuple[str, tuple, str]:
-        hex_ = self.hexes[self.next]  # as _uuid(), inline: this runs once per mark
+        hex_ = self.hexes[self.next]  # the stored form; the canonical text for the snapshot
         self.next += 1
         key = f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
         in_stored, in_json = (None, "null") if sign_in_at is None else self._instant(sign_in_at)
