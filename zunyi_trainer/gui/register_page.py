@@ -32,7 +32,8 @@ from zunyi_trainer.gui.table_models import ID_ROLE, Column, RecordTableModel, Re
 
 log = logging.getLogger(__name__)
 
-SIZE_SAMPLE_ROWS = 100
+SIZE_SAMPLE_ROWS = 200  # rows whose texts size the columns when a register is first loaded
+CELL_PADDING = 8  # a cell's margins around its text, as the default delegate draws it
 
 
 class RegisterPage(QWidget):
@@ -134,9 +135,6 @@ class RegisterPage(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(26)
-        # Columns are sized to the rows on screen and the next SIZE_SAMPLE_ROWS, not to all of them:
-        # measuring every cell of a thousand classes took longer than loading them.
-        self.view.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._double_clicked)
@@ -201,10 +199,20 @@ class RegisterPage(QWidget):
         self._refresh_filter_options()
         self._update_count()
         if not getattr(self, "_sized", False) and rows:
-            self.view.resizeColumnsToContents()
-            for i in range(self.model.columnCount()):
-                self.view.setColumnWidth(i, min(self.view.columnWidth(i) + 16, 320))
+            self._size_columns()
             self._sized = True
+
+    def _size_columns(self) -> None:
+        """Fit each column to its title and the texts of the first SIZE_SAMPLE_ROWS rows, measured
+        with the font (Qt's resizeColumnsToContents asks the model for every role of every cell:
+        longer than loading a thousand classes)."""
+        metrics = self.view.fontMetrics()
+        header = self.view.horizontalHeader()
+        sample = self.model.rows[:SIZE_SAMPLE_ROWS]
+        for i, column in enumerate(self.model.columns):
+            texts = {row.values.get(column.key, "") for row in sample}
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0) + CELL_PADDING
+            self.view.setColumnWidth(i, min(max(widest, header.sectionSizeHint(i)) + 16, 320))
 
     def _refresh_filter_options(self) -> None:
         for key, combo in self.filters.items():
