@@ -121,13 +121,16 @@ class PostgresServer:
     A test takes a copy made ahead of time while the previous test ran, and its database is
     dropped while the next one runs, so a test waits for neither."""
 
+    AHEAD = 2  # copies of a template kept ready
+
     def __init__(self, url: str) -> None:
         import sqlalchemy as sa
 
         self.url = url
         self.admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         self.prefix = f"zt_{uuid.uuid4().hex[:8]}"  # this session's databases
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-test-databases")
+        # Two at a time: the server copies on the second core while the tests run on the first.
+        self.worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pg-test-databases")
         self.ready: dict[str, deque[Future[str]]] = {}
 
     def url_for(self, name: str) -> str:
@@ -146,9 +149,9 @@ class PostgresServer:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def take(self, template: str) -> str:
-        """A fresh copy of ``template`` (made ahead of time), and the next one put in hand."""
+        """A fresh copy of ``template`` (made ahead of time), and the next ones put in hand."""
         queue = self.ready.setdefault(template, deque())
-        if not queue:
+        while len(queue) < self.AHEAD:
             queue.append(self.worker.submit(self.create, "t", template))
         name = queue.popleft().result()
         queue.append(self.worker.submit(self.create, "t", template))
