@@ -85,3 +85,27 @@ def copy_data_dir(template: Path, target: Path) -> Path:
 
 def open_copy(template: Path, target: Path) -> Register:
     return open_register(copy_data_dir(template, target))
+
+
+def county_return(tmp_path: Path, code: str, batch=None, *, decision: str = "approved") -> Path:
+    """The county's return file for the test school: one decision on ``code``, acknowledging ``batch``."""
+    doc = {
+        "format": "zunyi-trainer/county-return",
+        "version": 1,
+        "institution_uscc": "91110000600037341L",  # factories.VALID_USCC, the test school's
+        "issued_at": "2026-03-10T10:00:00+08:00",
+        "decisions": [
+            {
+                "class_code": code,
+                "decision": decision,
+                "approval_no": "湄人社培〔2026〕88号",
+                "decided_on": "2026-03-10",
+                "approver": "湄潭县人力资源和社会保障局",
+                "reason": "同意开班" if decision == "approved" else "实训场地面积不足",
+            }
+        ],
+        "acknowledged_batches": [] if batch is None else [{"seq": batch.seq, "sha256": batch.sha256}],
+    }
+    path = tmp_path / "回执.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path

@@ -9,7 +9,6 @@ uses it, so the class can start and complete on the days the rules expect."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests import factories, gui_fixtures
+from tests.exchange_fixtures import county_return
 from tests.roster_fixtures import roster_rows, write_workbook
 from zunyi_trainer import audit, timeutil
 from zunyi_trainer.exchange.verify import verify_batch
@@ -87,30 +87,6 @@ def _accept_printing_to(out: Path):
         return 1
 
     return exec_
-
-
-def _county_return(tmp_path: Path, code: str, batch) -> Path:
-    """What the county bureau sends back: the class approved and the batch acknowledged."""
-    doc = {
-        "format": "zunyi-trainer/county-return",
-        "version": 1,
-        "institution_uscc": factories.VALID_USCC,
-        "issued_at": "2026-03-10T10:00:00+08:00",
-        "decisions": [
-            {
-                "class_code": code,
-                "decision": "approved",
-                "approval_no": "湄人社培〔2026〕101号",
-                "decided_on": "2026-03-10",
-                "approver": "湄潭县人力资源和社会保障局",
-                "reason": "同意开班",
-            }
-        ],
-        "acknowledged_batches": [{"seq": batch.seq, "sha256": batch.sha256}],
-    }
-    path = tmp_path / "县局回执.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return path
 
 
 def _status(register, class_id: int) -> ClassStatus:
@@ -230,7 +206,7 @@ def test_a_class_from_its_creation_to_its_archive_and_the_batch_that_carries_it(
     assert first_batch.seq == 1 and verify_batch(first_batch.path).seq == 1
     export.accept()
 
-    returned = ReturnImportWizard(ctx, main, path=_county_return(tmp_path, "MT2026-05", first_batch))
+    returned = ReturnImportWizard(ctx, main, path=county_return(tmp_path, "MT2026-05", first_batch))
     qtbot.addWidget(returned)
     returned.show()
     returned.next()  # what it will change

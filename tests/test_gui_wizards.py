@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -16,6 +15,7 @@ import sqlalchemy as sa
 from PySide6.QtWidgets import QFileDialog
 
 from tests import factories, gui_fixtures
+from tests.exchange_fixtures import county_return
 from tests.roster_fixtures import person, roster_rows, write_workbook
 from zunyi_trainer.models import AuditEvent, Enrollment, Trainee, TrainingClass
 
@@ -227,29 +227,6 @@ def test_a_batch_to_a_folder_that_cannot_be_written_stays_on_the_first_page(qtbo
 
 
 # --- county return ------------------------------------------------------------------------------
-
-
-def county_return(tmp_path: Path, code: str, batch=None, *, decision: str = "approved") -> Path:
-    doc = {
-        "format": "zunyi-trainer/county-return",
-        "version": 1,
-        "institution_uscc": factories.VALID_USCC,
-        "issued_at": "2026-03-10T10:00:00+08:00",
-        "decisions": [
-            {
-                "class_code": code,
-                "decision": decision,
-                "approval_no": "湄人社培〔2026〕88号",
-                "decided_on": "2026-03-10",
-                "approver": "湄潭县人力资源和社会保障局",
-                "reason": "同意开班" if decision == "approved" else "实训场地面积不足",
-            }
-        ],
-        "acknowledged_batches": [] if batch is None else [{"seq": batch.seq, "sha256": batch.sha256}],
-    }
-    path = tmp_path / "回执.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    return path
 
 
 def test_the_return_wizard_shows_what_changes_class_by_class_then_applies_the_approvals(qtbot, ctx, register, dialogs, tmp_path):
