@@ -74,10 +74,17 @@ class _Relay(QObject):
 
 
 class _Runnable(QRunnable):
+    """Runs ``fn`` on a pool thread. Its Python objects (the relay, a QObject, among them) must die on
+    the main thread: a QObject destroyed on the worker takes Qt's signal lock and then waits for
+    Python's lock, while the main thread, holding Python's lock, may be waiting for that signal lock
+    (closing the progress dialog): a deadlock seen in the tests. So the pool does not delete the
+    runnable; TaskRunner keeps it and lets it go on the main thread a while after ``run`` ended."""
+
     def __init__(self, fn: Callable[[TaskHandle], Any], handle: TaskHandle, relay: _Relay) -> None:
         super().__init__()
         self.fn, self.handle, self.relay = fn, handle, relay
-        self.setAutoDelete(True)
+        self.released_at: float | None = None
+        self.setAutoDelete(False)
 
     def run(self) -> None:
         try:
@@ -86,6 +93,8 @@ class _Runnable(QRunnable):
             self.relay.failed.emit(exc)
         else:
             self.relay.finished.emit(result)
+        finally:
+            self.released_at = time.monotonic()
 
 
 class TaskRunner(QObject):
@@ -102,6 +111,7 @@ class TaskRunner(QObject):
                 write_pool.setMaxThreadCount(1)  # writes never interleave
         self.write_pool = write_pool
         self._running: set[_Relay] = set()
+        self._kept: list[_Runnable] = []  # finished or running; let go on the main thread (see _Runnable)
         self._writing: set[_Relay] = set()
 
     @property
@@ -148,6 +158,7 @@ class TaskRunner(QObject):
             relay.progressed.connect(show_progress)
 
         def finish() -> None:
+            self._let_go()
             self._running.discard(relay)
             self._writing.discard(relay)
             if dialog is not None:
@@ -174,8 +185,17 @@ class TaskRunner(QObject):
         self._running.add(relay)
         if writes:
             self._writing.add(relay)
-        (self.write_pool if writes else self.pool).start(_Runnable(fn, handle, relay))
+        runnable = _Runnable(fn, handle, relay)
+        self._let_go()
+        self._kept.append(runnable)
+        (self.write_pool if writes else self.pool).start(runnable)
         return handle
+
+    def _let_go(self) -> None:
+        """Drop the runnables whose worker finished with them a while ago (a second: the worker is
+        long out of ``run`` by then), so their objects are destroyed here, on the main thread."""
+        now = time.monotonic()
+        self._kept = [r for r in self._kept if r.released_at is None or now - r.released_at < 1.0]
 
     def wait(self) -> None:
         """Block until every task has finished (used at exit)."""
