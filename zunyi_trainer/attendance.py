@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import json
 import os
 import uuid
@@ -340,15 +339,10 @@ def record_marks(
     ``correction_reason``, is flagged ``is_correction`` and its audit event keeps the earlier
     value. Every written row gets an audit event like an ORM change would.
     """
-    # Tens of thousands of short-lived, acyclic rows and events: reference counting frees them,
-    # and pausing the cyclic collector meanwhile saves its repeated scans of a large heap.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    from zunyi_trainer.bulk import collector_paused
+
+    with collector_paused():
         return _record_marks(session, marks, method, recorded_by, correction_reason, progress)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _record_marks(

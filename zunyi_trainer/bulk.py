@@ -17,6 +17,7 @@ default 2 MB cache SQLite spills and re-reads them. It changes no setting of dur
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import Any
@@ -28,6 +29,23 @@ from zunyi_trainer import audit
 ROOMY_CACHE_KIB = 64 * 1024  # the page cache during a large write, in KiB (allocated as used)
 _MEMO_LIMIT = 4096  # distinct values of a column worth processing once each
 _SAMPLE = 256
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk job.
+
+    Tens of thousands of short-lived, acyclic rows and events: reference counting frees them, and
+    the collector's repeated scans of a large heap cost time — and, run on a worker thread, hold
+    Python's lock for 100–200 ms at a time, which freezes the window (benchmarks/bench_ui_stall.py).
+    Nested uses are fine: only the outermost one turns the collector back on."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 @contextlib.contextmanager

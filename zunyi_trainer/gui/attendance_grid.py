@@ -22,13 +22,11 @@ log or a filled attendance workbook imported with its report shown before anythi
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import gc
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -70,6 +68,7 @@ from PySide6.QtWidgets import (
 
 from zunyi_trainer import idcard
 from zunyi_trainer.attendance import ATTENDED, Mark, SessionSlot, derive_status, trainee_rate
+from zunyi_trainer.bulk import collector_paused
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
 from zunyi_trainer.models import (
@@ -215,17 +214,7 @@ _STATUS = {s.value: s for s in AttendanceStatus}
 _METHOD = {m.value: m for m in AttendanceMethod}
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Thousands of short-lived, acyclic tuples: reference counting frees them, and pausing the
-    cyclic collector spares its repeated scans of the window's large heap (as record_marks does)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
+_collector_paused = collector_paused  # the core's (zunyi_trainer.bulk)
 
 
 def _instant(value: str | dt.datetime) -> dt.datetime:

@@ -106,6 +106,7 @@ class RosterPlan:
 # --- step 1: read and sniff ---------------------------------------------------------------------
 
 
+@bulk.collector_paused()  # no 100 ms pauses of the window while thousands of rows go by
 def read_roster(path: Path | str) -> TableFile:
     return read_table(path)
 
@@ -220,6 +221,7 @@ def _choices(members: Any) -> str:
     return "、".join(m.zh for m in members)
 
 
+@bulk.collector_paused()  # no 100 ms pauses of the window while thousands of rows go by
 def validate_roster(
     session: Session,
     training_class: TrainingClass,
@@ -629,6 +631,7 @@ def _insert_audited(
     return ids
 
 
+@bulk.collector_paused()  # no 100 ms pauses of the window while thousands of rows go by
 def apply_roster(
     register: Register,
     plan: RosterPlan,
