@@ -5,11 +5,12 @@ would verify it."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -42,6 +43,23 @@ def describe_counts(record_counts: dict[str, Any], names: dict[str, str], delete
         deleted = value.get("deleted", 0) if isinstance(value, dict) else 0
         parts.append(f"{names[key]} {records}" + (deleted_text.replace("%1", str(deleted)) if deleted else ""))
     return "、".join(parts)
+
+
+def table_names() -> dict[str, str]:
+    """The batch's record groups by their Chinese names (the wizard's summary, the batches page)."""
+    tr = functools.partial(QCoreApplication.translate, "BatchExportWizard")
+    return {
+        "classes": tr("Classes"),
+        "trainees": tr("Trainees"),
+        "enrolments": tr("Enrolments"),
+        "sessions": tr("Sessions"),
+        "attendance": tr("Attendance"),
+        "teachers": tr("Teachers"),
+        "attachments": tr("Attachments"),
+        "venues": tr("Venues"),
+        "equipment": tr("Equipment"),
+        "spend": tr("Equipment spend"),
+    }
 
 
 class OptionsPage(TaskPage):
@@ -173,7 +191,7 @@ class DonePage(QWizardPage):
         self.headline.setText(
             self.tr("Batch No. %1 (%2) was saved.").replace("%1", str(result.seq)).replace("%2", result.kind.label)
         )
-        names = wizard.table_names()
+        names = table_names()
         self.details.set_values(
             [
                 (self.tr("Sequence number"), str(result.seq)),
@@ -218,17 +236,3 @@ class BatchExportWizard(QWizard):
         self.addPage(self.done_page)
         if folder:
             self.options_page.folder_row.setText(str(folder))
-
-    def table_names(self) -> dict[str, str]:
-        return {
-            "classes": self.tr("Classes"),
-            "trainees": self.tr("Trainees"),
-            "enrolments": self.tr("Enrolments"),
-            "sessions": self.tr("Sessions"),
-            "attendance": self.tr("Attendance"),
-            "teachers": self.tr("Teachers"),
-            "attachments": self.tr("Attachments"),
-            "venues": self.tr("Venues"),
-            "equipment": self.tr("Equipment"),
-            "spend": self.tr("Equipment spend"),
-        }

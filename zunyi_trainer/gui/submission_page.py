@@ -157,26 +157,9 @@ class SubmissionPage(QWidget):
 
     def describe_counts(self, record_counts: str) -> str:
         """``{"trainees": {"records": 288, "deleted": 0}, …}`` as 学员 288、培训班 11 …"""
-        names = {
-            "classes": self.tr("Classes"),
-            "trainees": self.tr("Trainees"),
-            "enrolments": self.tr("Enrolments"),
-            "sessions": self.tr("Sessions"),
-            "attendance": self.tr("Attendance"),
-            "teachers": self.tr("Teachers"),
-            "attachments": self.tr("Attachments"),
-            "venues": self.tr("Venues"),
-            "equipment": self.tr("Equipment"),
-            "spend": self.tr("Equipment spend"),
-        }
-        parts = []
-        for key, value in json.loads(record_counts or "{}").items():
-            if key not in names:
-                continue
-            records = value.get("records", 0) if isinstance(value, dict) else value
-            deleted = value.get("deleted", 0) if isinstance(value, dict) else 0
-            parts.append(f"{names[key]} {records}" + (self.tr(" (deleted %1)").replace("%1", str(deleted)) if deleted else ""))
-        return "、".join(parts)
+        from zunyi_trainer.gui.batch_wizard import describe_counts, table_names
+
+        return describe_counts(json.loads(record_counts or "{}"), table_names(), self.tr(" (deleted %1)"))
 
     def export_batch(self, folder: str | Path | None = None):
         """Open the batch export wizard (the folder filled in when given)."""
