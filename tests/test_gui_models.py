@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QThreadPool
+from PySide6.QtWidgets import QTableView
 
 from tests import gui_fixtures
 from zunyi_trainer import idcard, paths
@@ -69,6 +70,30 @@ def test_proxy_sorts_numbers_by_value_not_by_text():
     _, proxy = _model()
     proxy.sort(1, Qt.SortOrder.AscendingOrder)
     assert _names(proxy) == ["茶艺师班", "焊工班", "育婴员班"]  # 9 < 30 < 100, though "100" < "30" < "9" as text
+
+
+def test_sorted_view_keeps_the_selection_and_the_order_across_a_reload(qapp):
+    model, proxy = _model()
+    view = QTableView()
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert _names(proxy) == ["育婴员班", "焊工班", "茶艺师班"]
+    view.setCurrentIndex(proxy.index(2, 0))  # 茶艺师班
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by code point: 育 < 焊 < 茶
+    assert view.currentIndex().data() == "茶艺师班"  # the selection follows its row
+    assert view.horizontalHeader().sortIndicatorSection() == 0
+    # A reload (new rows, a blank and a mixed value among them) arrives in the order chosen.
+    view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    model.set_rows(
+        [
+            Row(4, {"name": "电工班", "size": "40"}, sort={"size": 40}),
+            Row(5, {"name": "未定班", "size": ""}),
+            Row(6, {"name": "面点班", "size": "12"}, sort={"size": 12}),
+            Row(7, {"name": "旧班", "size": "约20"}),
+        ]
+    )
+    assert _names(proxy) == ["未定班", "面点班", "电工班", "旧班"]  # blank first, numbers, then text
 
 
 def test_search_matches_any_visible_column_but_not_hidden_ones():

@@ -5,6 +5,7 @@ trainee register, which must stay responsive with 100,000 rows."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -41,18 +42,57 @@ class Row:
         return self.sort.get(key, self.values.get(key, ""))
 
 
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """A key that orders any mix of sort values without a TypeError: empty first, then numbers,
+    texts, dates, and anything else by its text."""
+    if value is None or value == "":
+        return (0, 0)
+    if isinstance(value, (int, float)):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return (3, value.isoformat())
+    return (4, str(value))
+
+
 class RecordTableModel(QAbstractTableModel):
-    """A register loaded in full (classes, teachers, venues, equipment, spend: hundreds of rows)."""
+    """A register loaded in full (classes, teachers, venues, equipment, spend: hundreds of rows).
+
+    The model sorts itself, with Python's sort over precomputed keys: a sorting proxy would call
+    ``data`` twice per comparison, across the Python boundary, tens of thousands of times for a
+    thousand classes. New rows arrive in the current order."""
 
     def __init__(self, columns: Sequence[Column], parent=None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Row] = []
+        self.sort_column = -1
+        self.sort_order = Qt.SortOrder.AscendingOrder
 
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows = self._sorted(rows)
         self.endResetModel()
+
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        if not 0 <= self.sort_column < len(self.columns):
+            return rows
+        key = self.columns[self.sort_column].key
+        return sorted(
+            rows, key=lambda row: _sort_key(row.sort_value(key)), reverse=self.sort_order == Qt.SortOrder.DescendingOrder
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.sort_column, self.sort_order = column, order
+        before = self.persistentIndexList()
+        held = [(index, self.rows[index.row()]) for index in before if index.isValid()]
+        self.rows = self._sorted(self.rows)
+        position = {id(row): i for i, row in enumerate(self.rows)}
+        for index, row in held:
+            self.changePersistentIndex(index, self.index(position[id(row)], index.column()))
+        self.layoutChanged.emit()
 
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
@@ -138,12 +178,13 @@ class RegisterFilterProxy(QSortFilterProxyModel):
                 return True
         return False
 
-    def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        try:
-            return a < b
-        except TypeError:
-            return str(a) < str(b)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the source model's (:meth:`RecordTableModel.sort`); the proxy keeps its order."""
+        source = self.sourceModel()
+        if isinstance(source, RecordTableModel):
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
 
 
 # --- the trainee register, paged in SQL ------------------------------------------------------
