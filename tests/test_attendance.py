@@ -18,7 +18,9 @@ from zunyi_trainer.attendance import (
     RecordedMark,
     SessionSlot,
     class_rates,
+    daily_totals,
     derive_status,
+    enrolment_totals,
     overall_rate,
     record_marks,
     trainee_rate,
@@ -486,3 +488,88 @@ def test_recording_any_batch_leaves_exactly_those_marks_with_one_event_per_writt
     assert after == {**before, **marks}
     assert written == sum(1 for k, v in marks.items() if before.get(k) != v)
     assert events_after - events_before == written
+
+
+# --- rates summed in SQL -----------------------------------------------------------------------
+
+
+def test_totals_summed_by_the_database_match_the_rate_of_each_trainee(register) -> None:
+    """enrolment_totals and daily_totals (the overview's figures) give what trainee_rate gives,
+    whatever the statuses, times, enrolment windows, days and marks of another class."""
+    with register.transaction() as s:
+        c = factories.training_class(s, trainees=5, sessions=8)  # 03-02 … 03-05, two sessions a day
+        other = factories.training_class(s, trainees=2, sessions=4)
+        sess, (late_joiner, leaver, a, b, _unmarked) = c.sessions, c.enrollments
+        late_joiner.enrolled_on = dt.date(2026, 3, 4)
+        leaver.withdrawn_on = dt.date(2026, 3, 3)
+        s.flush()
+        start = local_instant(sess[1].date, sess[1].start_time)
+        statuses = [P, LATE, EARLY, LEAVE, ABSENT, P, EARLY, P]
+        marks = [
+            Mark(x.id, e.id, st, leave_reason="病假" if st == LEAVE else "")
+            for e in (late_joiner, leaver, a)
+            for x, st in zip(sess, statuses, strict=True)
+            if x.date >= (e.enrolled_on or x.date)
+        ]
+        marks += [  # timed early leaves (one signed in late as well), and a mark ahead of the day
+            Mark(
+                sess[1].id,
+                b.id,
+                EARLY,
+                sign_in_at=start + dt.timedelta(minutes=20),
+                sign_out_at=start + dt.timedelta(minutes=100),
+            ),
+            Mark(
+                sess[3].id, b.id, EARLY, sign_out_at=local_instant(sess[3].date, sess[3].start_time) + dt.timedelta(minutes=150)
+            ),
+            Mark(sess[7].id, b.id, P),
+        ]
+        marks += [Mark(x.id, e.id, P) for x in other.sessions for e in other.enrollments]
+        record_marks(s, marks, method="manual", recorded_by="a")
+        for as_of in (dt.date(2026, 3, 1), dt.date(2026, 3, 3), dt.date(2026, 3, 4), dt.date(2026, 4, 30)):
+            expected = {
+                e: (r.attended_periods, r.counted_periods)
+                for e, r in class_rates(s, c, DEFAULTS, as_of=min(as_of, c.end_date)).items()
+                if r.counted_periods
+            }
+            totals = enrolment_totals(s, [c.id], as_of=as_of)
+            assert {e: (pytest.approx(t.attended), t.counted) for e, t in totals.items()} == expected, as_of
+        # b by hand, as of 03-03: four sessions held and the one marked on 03-05 count (5 × 4 课时);
+        # stayed 80 and 150 of 180 minutes, then present.
+        b_totals = enrolment_totals(s, [c.id], as_of=dt.date(2026, 3, 3))[b.id]
+        assert (b_totals.attended, b_totals.counted) == (pytest.approx(4 * 80 / 180 + 4 * 150 / 180 + 4), 20)
+
+        last = dt.date(2026, 3, 4)
+        days = daily_totals(s, dt.date(2026, 3, 3), last)
+        assert set(days) == {dt.date(2026, 3, 3), dt.date(2026, 3, 4)}  # 03-02 before the range, 03-05 after
+        for day, t in days.items():  # the whole school's: both classes
+            rates = [
+                trainee_rate(
+                    e.id,
+                    e.enrolled_on,
+                    e.withdrawn_on,
+                    [
+                        SessionSlot(
+                            x.id, x.date, local_instant(x.date, x.start_time), local_instant(x.date, x.end_time), x.periods
+                        )
+                        for x in k.sessions
+                        if x.date == day
+                    ],
+                    _recorded(s, e.id),
+                    as_of=last,
+                    threshold=0.8,
+                )
+                for k in (c, other)
+                for e in k.enrollments
+            ]
+            assert (t.attended, t.counted) == (
+                pytest.approx(sum(r.attended_periods for r in rates)),
+                sum(r.counted_periods for r in rates),
+            )
+
+
+def _recorded(s, enrollment_id: int) -> dict[int, RecordedMark]:
+    return {
+        m.session_id: RecordedMark(m.status, m.sign_in_at, m.sign_out_at)
+        for m in s.scalars(sa.select(Attendance).where(Attendance.enrollment_id == enrollment_id))
+    }

@@ -11,11 +11,13 @@ with SQLAlchemy Core bulk statements and one audit event per changed row through
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import json
 import os
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -694,3 +696,142 @@ def overall_rate(rates: Iterable[TraineeRate]) -> float:
         attended += r.attended_periods
         counted += r.counted_periods
     return min(1.0, attended / counted) if counted else 0.0
+
+
+# --- rates summed in SQL, for many classes at once ------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PeriodTotals:
+    """Attended and counted 课时, summed by the rule of :func:`trainee_rate`."""
+
+    attended: float = 0.0
+    counted: int = 0
+
+    def __add__(self, other: PeriodTotals) -> PeriodTotals:
+        return PeriodTotals(self.attended + other.attended, self.counted + other.counted)
+
+    def eligible(self, threshold: float) -> bool:
+        return _eligible(self.attended, self.counted, threshold)
+
+
+_FULL_SHARE_VALUES = tuple(s.value for s in _FULL_SHARE)
+
+
+def _in_window(session_table: sa.Table, enrollment_table: sa.Table, class_id: Any = None) -> sa.ColumnElement[bool]:
+    """The session lies within the enrolment (its class, from enrolled_on through withdrawn_on)."""
+    s, e = session_table.c, enrollment_table.c
+    return sa.and_(
+        (s.class_id if class_id is None else class_id) == e.class_id,
+        sa.or_(e.enrolled_on.is_(None), s.date >= e.enrolled_on),
+        sa.or_(e.withdrawn_on.is_(None), s.date <= e.withdrawn_on),
+    )
+
+
+def _early_leave_shares(session: Session, query: sa.Select) -> Iterable[tuple[Any, float]]:
+    """(group, attended 课时) of each early leave ``query`` selects as (group, date, start_time,
+    end_time, periods, sign_in_at, sign_out_at): the share needs the times, so Python works it out."""
+    for group, day, start, end, periods, sign_in, sign_out in session.execute(query):
+        share = attended_share(
+            AttendanceStatus.EARLY_LEAVE, local_instant(day, start), local_instant(day, end), sign_in, sign_out
+        )
+        yield group, periods * share
+
+
+def enrolment_totals(session: Session, class_ids: Iterable[int], *, as_of: dt.date) -> dict[int, PeriodTotals]:
+    """Each enrolment's attended and counted 课时 in the classes ``class_ids`` (enrolment id →
+    totals), each class as of the earlier of ``as_of`` and its last day: what :func:`trainee_rate`
+    gives, without a Python object per mark (a year of a large school is hundreds of thousands):
+    the database sums the marks, the held sessions are summed from each class's timetable."""
+    sess_t, enr_t, att_t, cls_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__, TrainingClass.__table__
+    s, e, a, c = sess_t.c, enr_t.c, att_t.c, cls_t.c
+    day = sa.literal(as_of, sa.Date)
+    class_day = sa.case((c.end_date < day, c.end_date), else_=day)
+    attended: dict[int, float] = defaultdict(float)
+    counted: dict[int, int] = defaultdict(int)
+    for ids in _chunks(sorted(set(class_ids))):
+        # Held sessions (on or before the class's day) count, marked or not: prefix sums of each
+        # class's timetable by date, read once, instead of a row per trainee and session.
+        days: dict[int, list[dt.date]] = defaultdict(list)
+        sums: dict[int, list[int]] = defaultdict(lambda: [0])
+        ends: dict[int, dt.date] = {}
+        for class_id, end_date in session.execute(sa.select(c.id, c.end_date).where(c.id.in_(ids))):
+            ends[class_id] = min(as_of, end_date)
+        for class_id, date, periods in session.execute(
+            sa.select(s.class_id, s.date, s.periods).where(s.class_id.in_(ids)).order_by(s.class_id, s.date)
+        ).all():
+            days[class_id].append(date)
+            sums[class_id].append(sums[class_id][-1] + periods)
+        for enrollment_id, class_id, enrolled_on, withdrawn_on in session.execute(
+            sa.select(e.id, e.class_id, e.enrolled_on, e.withdrawn_on).where(e.class_id.in_(ids))
+        ).all():
+            last = ends[class_id] if withdrawn_on is None else min(ends[class_id], withdrawn_on)
+            first = bisect.bisect_left(days[class_id], enrolled_on) if enrolled_on is not None else 0
+            held = sums[class_id][bisect.bisect_right(days[class_id], last)] - sums[class_id][first]
+            if held > 0:
+                counted[enrollment_id] += held
+        # Marks, read through each enrolment's marks (``+ 0`` keeps SQLite from starting at the
+        # sessions and probing every trainee × session pair): sessions after the day count once
+        # marked; present and late count in full; early leaves need their times (below).
+        marked = (
+            sa.select()
+            .select_from(enr_t)
+            .join(att_t, a.enrollment_id == e.id)
+            .join(sess_t, sa.and_(s.id == a.session_id, _in_window(sess_t, enr_t, s.class_id + 0)))
+            .join(cls_t, c.id == e.class_id)
+            .where(e.class_id.in_(ids))
+        )
+        status = sa.type_coerce(a.status, sa.String)
+        early_leavers: list[int] = []
+        for enrollment_id, future, full, early in session.execute(
+            marked.add_columns(
+                e.id,
+                sa.func.sum(sa.case((s.date > class_day, s.periods), else_=0)),
+                sa.func.sum(sa.case((status.in_(_FULL_SHARE_VALUES), s.periods), else_=0)),
+                sa.func.sum(sa.case((status == AttendanceStatus.EARLY_LEAVE.value, 1), else_=0)),
+            ).group_by(e.id)
+        ).all():
+            counted[enrollment_id] += future or 0
+            attended[enrollment_id] += full or 0
+            if early:
+                early_leavers.append(enrollment_id)
+        for some in _chunks(early_leavers):
+            for enrollment_id, share in _early_leave_shares(
+                session,
+                marked.add_columns(e.id, s.date, s.start_time, s.end_time, s.periods, a.sign_in_at, a.sign_out_at).where(
+                    e.id.in_(some), status == AttendanceStatus.EARLY_LEAVE.value
+                ),
+            ):
+                attended[enrollment_id] += share
+    return {k: PeriodTotals(attended[k], counted[k]) for k in counted}
+
+
+def daily_totals(session: Session, first: dt.date, last: dt.date) -> dict[dt.date, PeriodTotals]:
+    """Attended and counted 课时 of every enrolment in the sessions held each day from ``first``
+    through ``last`` (at most today: every such session counts, marked or not), summed over the
+    school by the rule of :func:`trainee_rate`. Days without sessions are left out."""
+    sess_t, enr_t, att_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__
+    s, a = sess_t.c, att_t.c
+    pairs = sa.select().select_from(sess_t).join(enr_t, _in_window(sess_t, enr_t)).where(s.date >= first, s.date <= last)
+    totals: dict[dt.date, PeriodTotals] = {}
+
+    def add(day: dt.date, attended: float, counted: int) -> None:
+        totals[day] = totals.get(day, PeriodTotals()) + PeriodTotals(float(attended), int(counted))
+
+    for day, counted in session.execute(pairs.add_columns(s.date, sa.func.sum(s.periods)).group_by(s.date)):
+        add(day, 0.0, counted)
+    marked = pairs.join(att_t, sa.and_(a.session_id == s.id, a.enrollment_id == enr_t.c.id))
+    for day, full in session.execute(
+        marked.add_columns(s.date, sa.func.sum(s.periods))
+        .where(sa.type_coerce(a.status, sa.String).in_(_FULL_SHARE_VALUES))
+        .group_by(s.date)
+    ):
+        add(day, full, 0)
+    for day, attended in _early_leave_shares(
+        session,
+        marked.add_columns(s.date, s.date, s.start_time, s.end_time, s.periods, a.sign_in_at, a.sign_out_at).where(
+            a.status == AttendanceStatus.EARLY_LEAVE
+        ),
+    ):
+        add(day, attended, 0)
+    return totals

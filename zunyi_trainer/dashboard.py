@@ -27,11 +27,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from zunyi_trainer.attendance import RecordedMark, SessionSlot, TraineeRate, class_rates, trainee_rate
+from zunyi_trainer.attendance import PeriodTotals, class_rates, daily_totals, enrolment_totals
 from zunyi_trainer.i18n import text
 from zunyi_trainer.models import (
-    Attendance,
-    AttendanceStatus,
     AuditEvent,
     BatchState,
     ClassSession,
@@ -49,7 +47,7 @@ from zunyi_trainer.models import (
 )
 from zunyi_trainer.reference import PLAN_INDUSTRY_TARGETS, PLAN_TOTAL_TARGET
 from zunyi_trainer.settings import RuleSettings, load_settings
-from zunyi_trainer.timeutil import local_instant, today_local
+from zunyi_trainer.timeutil import today_local
 
 PLAN_START = dt.date(2023, 1, 1)
 PLAN_END = dt.date(2025, 12, 31)
@@ -178,61 +176,21 @@ class _Enrolment:
     result: str
 
 
-def _rates_of_classes(
-    session: Session, as_of: dict[int, dt.date], threshold: float
-) -> dict[int, list[tuple[_Enrolment, TraineeRate]]]:
-    """Each enrolment's rate in many classes at once (class id → its as-of day), by the rule of
-    ``attendance.trainee_rate``: the sessions, enrolments and marks in a few queries instead of
-    ``attendance.class_rates`` class by class (a register of five years has hundreds a year)."""
-    sess_t, enr_t, att_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__
-    slots: dict[int, list[SessionSlot]] = defaultdict(list)
-    enrolments: dict[int, list[tuple[_Enrolment, dt.date | None]]] = defaultdict(list)
-    marks: dict[int, dict[int, RecordedMark]] = defaultdict(dict)
-    for ids in _chunks(sorted(as_of)):
-        for r in session.execute(
-            sa.select(
-                sess_t.c.id, sess_t.c.class_id, sess_t.c.date, sess_t.c.start_time, sess_t.c.end_time, sess_t.c.periods
-            ).where(sess_t.c.class_id.in_(ids))
-        ).all():
-            slots[r.class_id].append(
-                SessionSlot(r.id, r.date, local_instant(r.date, r.start_time), local_instant(r.date, r.end_time), r.periods)
-            )
+def _enrolments(session: Session, class_ids: list[int]) -> dict[int, list[_Enrolment]]:
+    enr_t = Enrollment.__table__
+    found: dict[int, list[_Enrolment]] = defaultdict(list)
+    for ids in _chunks(sorted(class_ids)):
         for r in session.execute(
             sa.select(
                 enr_t.c.id,
                 enr_t.c.class_id,
                 enr_t.c.subsidised,
-                enr_t.c.enrolled_on,
                 enr_t.c.withdrawn_on,
                 sa.type_coerce(enr_t.c.result, sa.String).label("result"),
             ).where(enr_t.c.class_id.in_(ids))
-        ).all():
-            enrolments[r.class_id].append(
-                (_Enrolment(r.id, r.class_id, bool(r.subsidised), r.withdrawn_on, r.result), r.enrolled_on)
-            )
-        in_classes = sa.select(sess_t.c.id).where(sess_t.c.class_id.in_(ids)).scalar_subquery()
-        for session_id, enrollment_id, status in session.execute(
-            sa.select(att_t.c.session_id, att_t.c.enrollment_id, sa.type_coerce(att_t.c.status, sa.String)).where(
-                att_t.c.session_id.in_(in_classes)
-            )
-        ).all():
-            marks[enrollment_id][session_id] = RecordedMark(status)
-        for r in session.execute(
-            sa.select(att_t.c.session_id, att_t.c.enrollment_id, att_t.c.sign_in_at, att_t.c.sign_out_at).where(
-                att_t.c.session_id.in_(in_classes), att_t.c.status == AttendanceStatus.EARLY_LEAVE
-            )
-        ).all():
-            marks[r.enrollment_id][r.session_id] = RecordedMark(AttendanceStatus.EARLY_LEAVE, r.sign_in_at, r.sign_out_at)
-    return {
-        class_id: [
-            (
-                e,
-                trainee_rate(e.id, enrolled_on, e.withdrawn_on, slots[class_id], marks[e.id], as_of=day, threshold=threshold),
-            )
-            for e, enrolled_on in enrolments[class_id]
-        ]
-        for class_id, day in as_of.items()
-    }
+        ):
+            found[r.class_id].append(_Enrolment(r.id, r.class_id, bool(r.subsidised), r.withdrawn_on, r.result))
+    return found
 
 
 def _overlapping(session: Session, class_ids: list[int]) -> set[int]:
@@ -281,9 +239,10 @@ def tiles(session: Session, settings: RuleSettings, today: dt.date, institution:
         )
         or 0
     )
-    rates = _rates_of_classes(session, {c.id: min(today, c.end_date) for c in year_classes}, settings.attendance_threshold)
-    attended = sum(r.attended_periods for rows in rates.values() for _e, r in rows)
-    counted = sum(r.counted_periods for rows in rates.values() for _e, r in rows)
+    # Summed by the database: a year of a large school is hundreds of thousands of marks.
+    year_totals = enrolment_totals(session, [c.id for c in year_classes], as_of=today)
+    attended = sum(t.attended for t in year_totals.values())
+    counted = sum(t.counted for t in year_totals.values())
     by_status = {
         ClassStatus(st): n
         for st, n in session.execute(sa.select(TrainingClass.status, sa.func.count()).group_by(TrainingClass.status))
@@ -306,16 +265,20 @@ def tiles(session: Session, settings: RuleSettings, today: dt.date, institution:
             )
         )
     if due_classes:
-        missing = {c.id: c.end_date for c in due_classes if rates.get(c.id) is None or c.end_date > today}
-        if missing:
-            rates = {**rates, **_rates_of_classes(session, missing, settings.attendance_threshold)}
+        # As of each class's last day (the rule of subsidy.class_subsidy): for the classes that
+        # ended by today, what the year's figures read already.
+        year_ids = {c.id for c in year_classes}
+        due_totals = year_totals | enrolment_totals(
+            session, [c.id for c in due_classes if c.id not in year_ids or c.end_date > today], as_of=dt.date.max
+        )
+        enrolments = _enrolments(session, [c.id for c in due_classes])
         overlaps = _overlapping(session, [c.id for c in due_classes])
         for c in due_classes:
-            for e, rate in rates[c.id]:
+            for e in enrolments[c.id]:
                 if (
                     e.subsidised
                     and e.withdrawn_on is None
-                    and rate.eligible
+                    and due_totals.get(e.id, PeriodTotals()).eligible(settings.attendance_threshold)
                     and e.result == EnrollmentResult.PASSED.value
                     and e.id not in overlaps
                 ):
@@ -370,56 +333,18 @@ def weekly_attendance(session: Session, settings: RuleSettings, today: dt.date, 
     this_monday = today - dt.timedelta(days=today.weekday())
     mondays = [this_monday - dt.timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
     first = mondays[0]
-    sess_t, enr_t, att_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__
-    slots_by_class: dict[int, list[SessionSlot]] = defaultdict(list)
-    for r in session.execute(
-        sa.select(sess_t.c.id, sess_t.c.class_id, sess_t.c.date, sess_t.c.start_time, sess_t.c.end_time, sess_t.c.periods).where(
-            sess_t.c.date >= first, sess_t.c.date <= today
-        )
-    ):
-        slots_by_class[r.class_id].append(
-            SessionSlot(r.id, r.date, local_instant(r.date, r.start_time), local_instant(r.date, r.end_time), r.periods)
-        )
     attended: dict[dt.date, float] = defaultdict(float)
     counted: dict[dt.date, int] = defaultdict(int)
     sessions: dict[dt.date, int] = defaultdict(int)
-    for class_id, slots in slots_by_class.items():
-        session_ids = [x.id for x in slots]
-        enrollments = session.execute(
-            sa.select(enr_t.c.id, enr_t.c.enrolled_on, enr_t.c.withdrawn_on).where(enr_t.c.class_id == class_id)
-        ).all()
-        marks: dict[int, dict[int, RecordedMark]] = {e.id: {} for e in enrollments}
-        for r in session.execute(
-            sa.select(
-                att_t.c.session_id,
-                att_t.c.enrollment_id,
-                sa.type_coerce(att_t.c.status, sa.String),
-                att_t.c.sign_in_at,
-                att_t.c.sign_out_at,
-            ).where(att_t.c.session_id.in_(session_ids))
-        ):
-            if r.status == AttendanceStatus.EARLY_LEAVE.value:
-                mark = RecordedMark(r.status, r.sign_in_at, r.sign_out_at)
-            else:
-                mark = RecordedMark(r.status)
-            marks.setdefault(r.enrollment_id, {})[r.session_id] = mark
-        by_week: dict[dt.date, list[SessionSlot]] = defaultdict(list)
-        for x in slots:
-            by_week[x.date - dt.timedelta(days=x.date.weekday())].append(x)
-        for monday, week_slots in by_week.items():
-            sessions[monday] += len(week_slots)
-            for e in enrollments:
-                rate = trainee_rate(
-                    e.id,
-                    e.enrolled_on,
-                    e.withdrawn_on,
-                    week_slots,
-                    marks[e.id],
-                    as_of=today,
-                    threshold=settings.attendance_threshold,
-                )
-                attended[monday] += rate.attended_periods
-                counted[monday] += rate.counted_periods
+    for day, totals in daily_totals(session, first, today).items():
+        monday = day - dt.timedelta(days=day.weekday())
+        attended[monday] += totals.attended
+        counted[monday] += totals.counted
+    sess_t = ClassSession.__table__
+    for day, n in session.execute(
+        sa.select(sess_t.c.date, sa.func.count()).where(sess_t.c.date >= first, sess_t.c.date <= today).group_by(sess_t.c.date)
+    ):
+        sessions[day - dt.timedelta(days=day.weekday())] += n
     return tuple(WeekFigure(m, attended[m], counted[m], sessions[m]) for m in mondays)
 
 
