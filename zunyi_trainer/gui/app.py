@@ -200,11 +200,13 @@ def offer_demo(ctx: AppContext, parent: QWidget | None, choose: Chooser) -> None
 
 
 def save_screenshot(widget: QWidget, target: Path) -> bool:
+    """Save a picture of ``widget``: PNG, or the format the file's suffix names (.bmp, .jpg …)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return widget.grab().save(str(target), "PNG")
+    image_format = None if target.suffix.lower() in {".bmp", ".jpg", ".jpeg", ".webp"} else "PNG"
+    return widget.grab().save(str(target), image_format)
 
 
-def run_app(data_dir: Path, screenshot: str | None = None, *, chooser: Chooser | None = None) -> int:
+def run_app(data_dir: Path, screenshot: str | None = None, *, chooser: Chooser | None = None, report_paint: bool = False) -> int:
     """Open the desktop app on ``data_dir``. With ``screenshot``, save a PNG of the main window
     once it is painted and exit 0."""
     data_dir = Path(data_dir)
@@ -236,7 +238,7 @@ def run_app(data_dir: Path, screenshot: str | None = None, *, chooser: Chooser |
             window.resize(*SCREENSHOT_SIZE)
         window.show()
         if screenshot:
-            return 0 if capture_when_painted(app, window, Path(screenshot)) else 1
+            return 0 if capture_when_painted(app, window, Path(screenshot), report=report_paint) else 1
         if register.report.check_deferred:  # a large register closed cleanly: checked once the window is up
             QTimer.singleShot(DEFERRED_CHECK_DELAY_MS, window.check_register_in_background)
         if register.report.created:
@@ -259,8 +261,12 @@ def run_app(data_dir: Path, screenshot: str | None = None, *, chooser: Chooser |
         register.close()
 
 
-def capture_when_painted(app: QApplication, window: QWidget, target: Path, timeout_ms: int = 5000) -> bool:
-    """Wait until the window is exposed and its pending paints and layouts are done, then save it."""
+def capture_when_painted(
+    app: QApplication, window: QWidget, target: Path, timeout_ms: int = 5000, *, report: bool = False
+) -> bool:
+    """Wait until the window is exposed and its pending paints and layouts are done, then save it.
+    With ``report``, print ``painted`` on stdout once the window is first painted and ``loaded`` when
+    its page's background work is in too (the startup benchmark times these lines)."""
     from PySide6.QtCore import QDeadlineTimer, QEventLoop
 
     deadline = QDeadlineTimer(timeout_ms)
@@ -268,6 +274,9 @@ def capture_when_painted(app: QApplication, window: QWidget, target: Path, timeo
     while not (handle is not None and handle.isExposed()) and not deadline.hasExpired():
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         handle = window.windowHandle()
+    app.processEvents()  # the first paint
+    if report:
+        print("painted", flush=True)
     ctx = getattr(window, "ctx", None)
     # The page shown loads its rows on a worker (and may start another pass when they arrive): the
     # picture shows them, and closing never has to ask whether to wait for a task.
@@ -276,6 +285,8 @@ def capture_when_painted(app: QApplication, window: QWidget, target: Path, timeo
         app.processEvents()
     for _ in range(3):  # layouts settle over a few passes (tables size their columns after showing)
         app.processEvents()
+    if report:
+        print("loaded", flush=True)
     ok = save_screenshot(window, target)
     window.close()
     return ok
