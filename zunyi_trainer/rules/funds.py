@@ -110,15 +110,21 @@ def _phone_finding(phone: str, names: list[str], limit: int, record) -> Finding:
 
 
 def _phone_groups(ctx_session, institution_id: int, phones: set[str] | None, limit: int) -> dict[str, list[str]]:
-    q = sa.select(Trainee.phone, Trainee.name).where(Trainee.institution_id == institution_id, Trainee.phone != "")
+    """Phone → names of the school's trainees registered with it, for phones at least ``limit``
+    trainees share (among ``phones`` when given). The database counts first, so only the shared
+    phones' names are read (a large school has tens of thousands of trainees)."""
+    mine = sa.and_(Trainee.institution_id == institution_id, Trainee.phone != "")
     if phones is not None:
         if not phones:
             return {}
-        q = q.where(Trainee.phone.in_(sorted(phones)))
+        mine = sa.and_(mine, Trainee.phone.in_(sorted(phones)))
+    shared = sa.select(Trainee.phone).where(mine).group_by(Trainee.phone).having(sa.func.count() >= limit)
     groups: dict[str, list[str]] = defaultdict(list)
-    for phone, name in ctx_session.execute(q.order_by(Trainee.phone, Trainee.name)):
+    for phone, name in ctx_session.execute(
+        sa.select(Trainee.phone, Trainee.name).where(mine, Trainee.phone.in_(shared)).order_by(Trainee.phone, Trainee.name)
+    ):
         groups[phone].append(name)
-    return {p: names for p, names in groups.items() if len(names) >= limit}
+    return dict(groups)
 
 
 def shared_phones(ctx: ClassContext) -> list[Finding]:
