@@ -14,9 +14,6 @@ import functools
 import re
 import unicodedata
 
-from stdnum import exceptions as stdnum_errors
-from stdnum.cn import ric, uscc
-
 from zunyi_trainer.errors import ValidationError
 from zunyi_trainer.models.enums import Sex
 from zunyi_trainer.timeutil import today_local
@@ -79,7 +76,7 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             "id.format",
             n=number,
         )
-    if ric.calc_check_digit(number) != number[17]:
+    if _check_digit(number) != number[17]:
         raise _error(
             "身份证号“{n}”的校验位不对，请逐位核对。",
             "The check digit of “{n}” is wrong; check each digit.",
@@ -126,13 +123,24 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
     return IdNumber(number, born, sex, place, tuple(warnings))
 
 
+def _check_digit(number: str) -> str:
+    # python-stdnum is imported on first use: its utilities pull in pydoc and pkgutil, which the
+    # window would otherwise load at every start (lists only mask numbers).
+    from stdnum.cn import ric
+
+    return ric.calc_check_digit(number)
+
+
 @functools.lru_cache(maxsize=8192)
 def _birthplace(area: str, year: int) -> str | None:
     """The county an area code stood for in a year (stdnum's table), or None if it did not exist.
     Cached: a roster of thousands repeats a few dozen (area, year) pairs, and the lookup dominates."""
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError as StdnumError
+
     try:
         info = ric.get_birth_place(f"{area}{year:04d}01010000")
-    except stdnum_errors.ValidationError:
+    except StdnumError:
         return None
     return f"{info.get('province', '')}{info.get('county', '')}"
 
@@ -159,15 +167,18 @@ def mask(number: str | None) -> str:
 def make_number(area: str, birth: dt.date, order: int) -> str:
     """A valid number for tests and the demo: area code, birth date, 3-digit order (odd: male)."""
     body = f"{area}{birth:%Y%m%d}{order:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return body + _check_digit(body + "0")
 
 
 def parse_uscc(raw: object) -> str:
     """统一社会信用代码: cleaned and validated, or ValidationError."""
+    from stdnum.cn import uscc
+    from stdnum.exceptions import ValidationError as StdnumError
+
     value = clean(raw)
     try:
         return uscc.validate(value)
-    except stdnum_errors.ValidationError:
+    except StdnumError:
         raise ValidationError(
             "统一社会信用代码“{v}”无效：应为 18 位，且校验位正确。请对照营业执照或登记证书核对。",
             "The unified social credit code “{v}” is invalid: it has 18 characters and a check "
