@@ -111,7 +111,7 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(sa.String(64))
     action: Mapped[str] = mapped_column(sa.String(32))  # insert, update, delete, or a named operation
     table_name: Mapped[str] = mapped_column(sa.String(64), index=True)
-    record_key: Mapped[str] = mapped_column(sa.String(64), index=True)
+    record_key: Mapped[str] = mapped_column(sa.String(64))  # no index: nothing looks events up by key (0003)
     class_uuid: Mapped[uuid.UUID | None] = mapped_column(index=True)  # the class a record belongs to
     changes: Mapped[str] = mapped_column(sa.Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
