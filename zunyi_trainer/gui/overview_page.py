@@ -38,7 +38,7 @@ from zunyi_trainer.gui.context import AppContext
 from zunyi_trainer.gui.records import fen_to_yuan
 from zunyi_trainer.models import ClassSession
 from zunyi_trainer.reference import county_name
-from zunyi_trainer.timeutil import LOCAL_TZ
+from zunyi_trainer.timeutil import LOCAL_TZ, today_local
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +187,8 @@ class OverviewPage(QWidget):
         self._stale = True
         self._loading = False
         self._again = False
+        self._pending: set[str] = set()  # parts of the running pass still to arrive
+        self._alerts: Any = ()
         self._charts_built = False
 
         layout = QVBoxLayout(self)
@@ -284,44 +286,52 @@ class OverviewPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        """Compute the figures off the UI thread, then the alerts (the rules take longest), and
-        show each part as it arrives."""
+        """Compute the figures and the alerts off the UI thread, on two workers at once (the
+        database does most of the work and lets Python's lock go meanwhile), and show each part as
+        it arrives."""
         if self._loading:
             self._again = True  # one more pass once the running one is in
             return
         self._loading = True
         self._stale = False
+        self._pending = {"figures", "alerts"}
+        self._alerts = ()
         self.state_label.setText(self.tr("Computing the figures…"))
         register = self.ctx.register
+        today = today_local()
 
-        def work(task) -> tuple[Any, list[list[str]], list[int]]:
+        def figures(task) -> tuple[Any, list[list[str]], list[int]]:
             from zunyi_trainer.dashboard import load_dashboard
 
             with register.session() as s:
-                data = load_dashboard(s, progress=task.progress, with_alerts=False)
+                data = load_dashboard(s, today=today, progress=task.progress, with_alerts=False)
                 upcoming, ids = self._upcoming_rows(s, data.today)
             return data, upcoming, ids
 
-        self.ctx.runner.run(work, on_done=self._show, on_error=self._failed, parent=self)
+        def alerts(task):
+            from zunyi_trainer.dashboard import load_alerts
+
+            with register.session() as s:
+                return load_alerts(s, today=today, progress=task.progress)
+
+        self.ctx.runner.run(figures, on_done=self._show, on_error=self._failed, parent=self)
+        self.ctx.runner.run(alerts, on_done=self._alerts_in, on_error=self._failed, parent=self)
 
     def _failed(self, exc: BaseException) -> None:
+        self._pending = set()  # the other part, when it arrives, is not shown as a finished pass
         self._loading = False
         log.error("the overview could not be computed", exc_info=(type(exc), exc, exc.__traceback__))
         from zunyi_trainer.gui import messages
 
         self.state_label.setText(messages.error_sentence(exc))
 
-    def _load_alerts(self, today: dt.date) -> None:
-        self.state_label.setText(self.tr("Checking what needs attention…"))
-        register = self.ctx.register
-
-        def work(task):
-            from zunyi_trainer.dashboard import load_alerts
-
-            with register.session() as s:
-                return load_alerts(s, today=today, progress=task.progress)
-
-        self.ctx.runner.run(work, on_done=self._show_alerts_done, on_error=self._failed, parent=self)
+    def _alerts_in(self, found) -> None:
+        if "alerts" not in self._pending:
+            return
+        self._pending.discard("alerts")
+        self._alerts = found
+        if not self._pending:
+            self._show_alerts_done(found)
 
     @staticmethod
     def _upcoming_rows(s, today: dt.date) -> tuple[list[list[str]], list[int]]:
@@ -358,7 +368,13 @@ class OverviewPage(QWidget):
         for r, class_id in enumerate(class_ids):
             self.upcoming.item(r, 0).setData(RECORD_ROLE, class_id)
         self.upcoming.resizeColumnsToContents()
-        self._load_alerts(data.today)
+        if "figures" not in self._pending:
+            return
+        self._pending.discard("figures")
+        if self._pending:
+            self.state_label.setText(self.tr("Checking what needs attention…"))
+        else:
+            self._show_alerts_done(self._alerts)
 
     def _show_alerts_done(self, found) -> None:
         import dataclasses
