@@ -170,3 +170,26 @@ def test_cli_attendance_export_and_import(data_dir, tmp_path, capsys):
     assert run(["--data-dir", str(data_dir), "attendance", "import", str(path), "--class", "AT1"]) == 0
     with open_register(data_dir) as reg, reg.session() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 2
+    # A change to a recorded mark: the core says a reason is needed, the command line says how.
+    capsys.readouterr()
+    _fill(path, {(0, 0): "×"})
+    assert run(["--data-dir", str(data_dir), "attendance", "import", str(path), "--class", "AT1"]) == 1
+    out = capsys.readouterr().out
+    assert "attendance.correction_reason" in out and "--correction-reason" in out
+    assert (
+        run(
+            [
+                "--data-dir",
+                str(data_dir),
+                "attendance",
+                "import",
+                str(path),
+                "--class",
+                "AT1",
+                "--correction-reason",
+                "补交病假条",
+            ]
+        )
+        == 0
+    )
+    assert "--correction-reason" not in capsys.readouterr().out

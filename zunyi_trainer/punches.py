@@ -372,9 +372,9 @@ def plan_punches(
                         "",
                         "punch.kept_existing",
                         text(
-                            "{name} 在 {when} 的课次已记录为“{old}”，打卡记录得出“{new}”；保留原记录。如需按打卡更正，请填写补录原因（--correction-reason）。",
+                            "{name} 在 {when} 的课次已记录为“{old}”，打卡记录得出“{new}”；保留原记录。如需按打卡更正，请说明补录原因后重新导入。",
                             "{name}'s mark for the session of {when} is {old}; the punches give {new}. The mark was kept; "
-                            "give a correction reason (--correction-reason) to apply the punches.",
+                            "give a reason for the correction and import again to apply the punches.",
                             name=e.trainee.name,
                             when=f"{cs.date.isoformat()} {cs.start_time:%H:%M}",
                             old=AttendanceStatus(old.status).zh,

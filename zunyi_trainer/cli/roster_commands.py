@@ -98,6 +98,10 @@ def cmd_roster_template(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+# Issues that a correction reason would resolve (attendance workbook, punch log).
+CORRECTION_CODES = frozenset({"attendance.correction_reason", "punch.kept_existing"})
+
+
 def _run_import(args: argparse.Namespace, ctx: Context, run: Callable[..., ImportReport], **kwargs) -> int:
     reg = ctx.register(create=False)
     bar = ProgressBar(text("导入", "Importing"))
@@ -112,6 +116,14 @@ def _run_import(args: argparse.Namespace, ctx: Context, run: Callable[..., Impor
     if args.report:
         report.write_json(args.report)
     ctx.out(report.format_table())
+    if any(i.code in CORRECTION_CODES for i in [*report.errors, *report.warnings]):
+        # The core's sentences say a reason is needed; how to give one is the command line's.
+        ctx.out(
+            text(
+                '更正已记录的考勤需说明补录原因：加上 --correction-reason "原因" 重新导入。',
+                'Correcting recorded attendance needs a reason: import again with --correction-reason "reason".',
+            )
+        )
     return code
 
 

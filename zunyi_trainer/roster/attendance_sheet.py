@@ -357,8 +357,8 @@ def validate_attendance(
                             head,
                             "attendance.correction_reason",
                             text(
-                                "已记录为“{old}”，改为“{new}”属于补录，需要说明补录原因（--correction-reason）。",
-                                "Recorded as {old}; changing it to {new} is a correction and needs a reason (--correction-reason).",
+                                "已记录为“{old}”，改为“{new}”属于补录，需要说明补录原因。",
+                                "Recorded as {old}; changing it to {new} is a correction and needs a reason.",
                                 old=AttendanceStatus(old.status).zh,
                                 new=status.zh,
                             ),
