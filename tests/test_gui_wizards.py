@@ -88,7 +88,12 @@ def test_the_roster_wizard_writes_nothing_before_its_last_step_and_uses_the_corr
 
     wizard.back()  # changing the mapping again is possible until the import
     assert wizard.currentPage() is page
+    wizard.back()  # back to the file and on again, the file unchanged: the correction stays
+    assert wizard.currentPage() is wizard.file_page
     wizard.next()
+    assert wizard.currentPage() is page and page.combos["id_number"].currentData() == 3
+    wizard.next()
+    assert wizard.currentPage() is report_page
     assert register_state(register) == before
 
     imported = []

@@ -209,6 +209,7 @@ class MappingPage(TaskPage):
         )
         self.task_label = self.tr("Checking the roster…")
         self._loading = False
+        self._shown_table: TableFile | None = None  # the file read that the page was last set up for
         layout = QVBoxLayout(self)
         where = QHBoxLayout()
         where.addWidget(QLabel(self.tr("Sheet:"), self))
@@ -259,6 +260,9 @@ class MappingPage(TaskPage):
     def initializePage(self) -> None:
         wizard = self._wizard
         table, layout = wizard.table, wizard.found
+        if table is not None and table is self._shown_table:
+            return  # back to the first page and on with the same file: the user's choices stay
+        self._shown_table = table
         self._loading = True
         try:
             self.sheet_combo.clear()
