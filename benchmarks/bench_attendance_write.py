@@ -1,9 +1,9 @@
 """attendance_write: record marks through the core (validated, audited, all or nothing) next to
 a plain sqlite3 executemany of the same rows into the same schema. Goal: at most 3×.
 
-Ours writes twice the rows of the floor (each mark and its hash-chained audit event, whose
-table has three indexes, one of them on random record keys). 3.38× at 200,000 marks before the
-second pass; about 2.2× after it (a 64 MB page cache for the length of the write, the audit
+Ours writes twice the rows of the floor (each mark and its hash-chained audit event; since
+revision 0003 the audit table has no index on its random record keys). 3.38× at 200,000 marks
+before the second pass; about 2.2× after it (a 64 MB page cache for the length of the write, the audit
 chain's shared fields encoded once per run of events, UUIDs and snapshots made in bulk). See
 docs/performance.md.
 """
