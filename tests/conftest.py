@@ -13,6 +13,11 @@ points at its database, so the command line run inside the test uses it too.
 Tests that only make sense for the SQLite file (lock files, quick_check, file backups, faults
 injected into the file) carry ``@pytest.mark.sqlite_only(reason=...)``; the GUI tests
 (``test_gui_*``) run on SQLite only, as the desktop app is one administrator's file.
+
+The whole suite runs in one worker process per core (pytest-xdist, ``-n auto`` in pyproject's
+addopts); each worker makes its own session templates, and its PostgreSQL databases carry a random
+prefix of their own, so workers share nothing but the server. A run of one or two files stays in
+one process (``pytest_xdist_auto_num_workers`` below); ``-n 0`` forces one process (pdb, ``-s``).
 """
 
 from __future__ import annotations
@@ -43,6 +48,22 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "sqlite_only(reason): the test is about the SQLite register file; its PostgreSQL pass is skipped with the reason",
     )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts) runs the suite in one process per core; a run of one or
+    two test files stays in this process, where starting workers (each building its own session
+    templates) would cost more than it saves. ``-n N`` or PYTEST_XDIST_AUTO_NUM_WORKERS overrides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    files = set()
+    for arg in config.args:
+        path = config.invocation_params.dir / arg.split("::")[0]
+        if not path.is_file():
+            return None  # a folder or an expression: xdist's default, one worker per core
+        files.add(path)
+    return 0 if len(files) <= 2 else None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
