@@ -21,31 +21,64 @@ log = logging.getLogger(__name__)
 CATALOGUE = "zunyi_trainer_zh_CN"
 
 
-def read_catalogue(ts_file: Path) -> dict[str, str]:
-    """English source → finished Chinese translation, from a Qt ``.ts`` file."""
-    table: dict[str, str] = {}
+def read_catalogue(ts_file: Path) -> dict[str, dict[str, str]]:
+    """English source → {context → finished Chinese translation}, from a Qt ``.ts`` file."""
+    table: dict[str, dict[str, str]] = {}
     root = ElementTree.parse(str(ts_file)).getroot()
-    for message in root.iter("message"):
-        source = message.findtext("source") or ""
-        translation = message.find("translation")
-        if translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete"):
-            continue
-        if translation.text and source not in table:
-            table[source] = translation.text
+    for context in root.iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            if translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete"):
+                continue
+            if translation.text:
+                table.setdefault(source, {}).setdefault(name, translation.text)
     return table
 
 
-class SourceTextTranslator(QTranslator):
-    """Translate by source text alone, whatever the context (see the module's docstring)."""
+def _class_named(name: str) -> type | None:
+    """The QObject subclass of that name (a translation context is the instance's class name)."""
+    from PySide6.QtCore import QObject
 
-    def __init__(self, table: dict[str, str], parent=None) -> None:
+    pending = list(QObject.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == name:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return None
+
+
+class SourceTextTranslator(QTranslator):
+    """Translate by source text when the exact (context, source) lookup failed: the translation
+    filed under the nearest base class of the asking class (a page's ``tr("Columns")`` written in
+    ``RegisterPage``), else the source's only or first translation (see the module's docstring)."""
+
+    def __init__(self, table: dict[str, dict[str, str]], parent=None) -> None:
         super().__init__(parent)
         self.table = table
+        self._bases: dict[str, list[str]] = {}
+
+    def _bases_of(self, context: str) -> list[str]:
+        if context not in self._bases:
+            cls = _class_named(context)
+            self._bases[context] = [c.__name__ for c in cls.__mro__[1:]] if cls is not None else []
+        return self._bases[context]
 
     def translate(self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1) -> str | None:
         # None (a null QString) means "not here": an empty string would be taken as the translation
         # and a string not yet translated would show as blank instead of in English.
-        return self.table.get(source_text)
+        found = self.table.get(source_text)
+        if not found:
+            return None
+        if context in found:
+            return found[context]
+        if len(found) > 1:
+            for base in self._bases_of(context):
+                if base in found:
+                    return found[base]
+        return next(iter(found.values()))
 
     def isEmpty(self) -> bool:
         return not self.table
