@@ -197,6 +197,9 @@ def property_register(register):
     return register
 
 
+@pytest.mark.sqlite_only(
+    reason="generated files: the reader and validator vary, not the queries (which run on PostgreSQL in test_roster_import.py)"
+)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     grid=st.lists(st.lists(_cell, max_size=9), max_size=14),
@@ -294,6 +297,9 @@ def test_the_prolog_guard_lets_declarations_comments_and_instructions_through():
     assert not _prolog_is_plain(b"<!-- never closed")
 
 
+@pytest.mark.sqlite_only(
+    reason="generated files: the reader and validator vary, not the queries (which run on PostgreSQL in test_roster_import.py)"
+)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(st.lists(st.text(max_size=20), max_size=6), max_size=12), encoding=st.sampled_from(["utf-8", "gb18030"]))
 def test_no_generated_csv_crashes_the_importer(property_register, tmp_path_factory, lines, encoding):
