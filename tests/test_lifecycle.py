@@ -216,6 +216,21 @@ def test_changes_after_approval_list_timetable_and_roster_edits_only(s) -> None:
     assert len(changes) == 3
 
 
+def test_a_change_after_approval_counts_even_when_the_clock_stepped_back(s, monkeypatch) -> None:
+    """A time sync can set the wall clock back between the approval and a later edit: the edit is
+    still a change after approval (it comes later in the chain)."""
+    c = ready(s)
+    lifecycle.submit(s, c, today=TODAY)
+    approve(s, c)
+    s.flush()
+    approved_at = max(ev.at for ev in s.scalars(sa.select(AuditEvent).where(AuditEvent.class_uuid == c.uuid)))
+    monkeypatch.setattr(audit, "now_utc", lambda: approved_at - dt.timedelta(seconds=2))
+    c.mode = TrainingMode.BLENDED
+    s.flush()
+    (ev,) = lifecycle.changes_after_approval(s, c)
+    assert ev.at < approved_at and "mode" in json.loads(ev.changes)
+
+
 def test_a_class_imported_already_approved_counts_changes_from_its_import(s) -> None:
     c = ready(s)
     c.status = ClassStatus.APPROVED

@@ -356,4 +356,7 @@ def changes_after_approval(session: Session, cls: TrainingClass) -> list[AuditEv
     approval = _approval_event(events, cls)
     if approval is None:
         return []
-    return [ev for ev in events if ev.id > approval.id and ev.at > approval.at and _is_approved_content(ev)]
+    # Later by id, and not written with the approval (the events of one write share its instant).
+    # Not ``at > approval.at``: the wall clock can step back between two writes (a time sync), and
+    # a change made after the approval would then pass unnoticed.
+    return [ev for ev in events if ev.id > approval.id and ev.at != approval.at and _is_approved_content(ev)]
