@@ -317,6 +317,20 @@ def test_a_damaged_batch_is_refused_with_a_sentence_never_a_crash(small_batch: P
     # Passing is allowed only where zip readers ignore the byte (a local header's date, say).
 
 
+def test_a_directory_entry_claiming_a_zip_version_from_the_future_is_refused(small_batch: Path, tmp_path: Path) -> None:
+    """Found by the test above in CI: zipfile raises NotImplementedError ("zip file version 10.9")
+    for such an entry, which must become the refusal's sentence, not a traceback."""
+    data = bytearray(small_batch.read_bytes())
+    last = bytes(data).rindex(b"PK\x01\x02")  # the central directory's last entry
+    at = last + 6  # "version needed to extract", two bytes little-endian
+    data[at : at + 2] = (109).to_bytes(2, "little")
+    path = tmp_path / "future.zip"
+    path.write_bytes(bytes(data))
+    with pytest.raises(BatchRefused) as refused:
+        verify_batch(path)
+    assert refused.value.code == "batch.not_zip" and "zip" in refused.value.message()
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.floats(0, 1, exclude_max=True))
 def test_a_truncated_batch_is_refused(small_batch: Path, tmp_path: Path, cut: float) -> None:

@@ -65,6 +65,16 @@ def test_a_truncated_workbook_is_refused_as_damaged(tmp_path):
     assert err.code == "file.damaged" and "损坏" in err.message()
 
 
+def test_a_workbook_whose_directory_claims_a_zip_version_from_the_future_is_refused_as_damaged(tmp_path):
+    data = bytearray(write_workbook(tmp_path / "good.xlsx", roster_rows(5)).read_bytes())
+    at = bytes(data).rindex(b"PK\x01\x02") + 6  # the last directory entry's "version needed"
+    data[at : at + 2] = (109).to_bytes(2, "little")  # zipfile: NotImplementedError("zip file version 10.9")
+    path = tmp_path / "future.xlsx"
+    path.write_bytes(bytes(data))
+    err = _refusal(path)
+    assert err.code == "file.damaged" and "损坏" in err.message()
+
+
 def test_random_bytes_are_refused_as_unknown(tmp_path):
     path = tmp_path / "random.xlsx"
     path.write_bytes(bytes(range(256)) * 40)

@@ -121,7 +121,7 @@ def peek_identity(path: Path) -> tuple[str, int] | None:
     try:
         with zipfile.ZipFile(path) as zf:
             first = zf.namelist()[:1]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         return None
     m = _ROOT.match(first[0]) if first else None
     return (m.group(1), int(m.group(2))) if m else None

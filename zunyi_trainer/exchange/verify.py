@@ -284,7 +284,7 @@ def _hash_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, stats: _RecordStats
                     for line in lines:
                         number += 1
                         _scan_records(stats, line, table, number)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise _refuse(
             "damaged",
             "批次中的文件 {name} 已损坏，无法读出（{why}）。",
@@ -593,7 +593,8 @@ def verify_batch(
         raise _refuse("too_large", "批次文件 {p} 过大。", "The batch file {p} is too large.", p=str(path))
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    # NotImplementedError: a directory entry claiming a zip version or method zipfile cannot read
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise _refuse("not_zip", "{p} 不是有效的 zip 批次文件。", "{p} is not a valid zip batch file.", p=str(path)) from exc
     with zf:
         try:
