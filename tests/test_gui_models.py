@@ -80,8 +80,9 @@ def test_sorted_view_keeps_the_selection_and_the_order_across_a_reload(qapp):
     view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     assert _names(proxy) == ["育婴员班", "焊工班", "茶艺师班"]
     view.setCurrentIndex(proxy.index(2, 0))  # 茶艺师班
-    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by code point: 育 < 焊 < 茶
-    assert view.currentIndex().data() == "茶艺师班"  # the selection follows its row
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by pinyin: cha < han < yu
+    assert _names(proxy) == ["茶艺师班", "焊工班", "育婴员班"]
+    assert view.currentIndex().data() == "茶艺师班" and view.currentIndex().row() == 0  # the selection followed
     assert view.horizontalHeader().sortIndicatorSection() == 0
     # A reload (new rows, a blank and a mixed value among them) arrives in the order chosen.
     view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
@@ -94,6 +95,17 @@ def test_sorted_view_keeps_the_selection_and_the_order_across_a_reload(qapp):
         ]
     )
     assert _names(proxy) == ["未定班", "面点班", "电工班", "旧班"]  # blank first, numbers, then text
+
+
+def test_chinese_texts_sort_by_pinyin_and_numbers_in_them_by_value(qapp):
+    model = RecordTableModel([Column("name", "姓名")])
+    proxy = RegisterFilterProxy()
+    proxy.setSourceModel(model)
+    names = ["郑爽滢", "丁胜竹", "万影武", "阿明", "龙忠", "崔荣新", "茶艺师班（第10期）", "茶艺师班（第2期）"]
+    model.set_rows([Row(i, {"name": n}) for i, n in enumerate(names)])
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    # a < cha < cui < ding < long < wan < zheng, as Excel and WPS sort; 第2期 before 第10期.
+    assert _names(proxy) == ["阿明", "茶艺师班（第2期）", "茶艺师班（第10期）", "崔荣新", "丁胜竹", "龙忠", "万影武", "郑爽滢"]
 
 
 def test_search_matches_any_visible_column_but_not_hidden_ones():

@@ -11,9 +11,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCollator,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from zunyi_trainer import idcard
+from zunyi_trainer.i18n import language
 from zunyi_trainer.models import Education, Sex, Trainee, TraineeCategory
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -42,18 +51,30 @@ class Row:
         return self.sort.get(key, self.values.get(key, ""))
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
+@functools.cache
+def _collator(language: str) -> QCollator:
+    """Texts in the order the user's language sorts them: Chinese by pinyin (丁 ding before 万 wan,
+    as Excel and WPS sort), digits by their value (第2期 before 第10期)."""
+    if language == "zh":
+        collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    else:
+        collator = QCollator(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    collator.setNumericMode(True)
+    return collator
+
+
+def _sort_key(value: Any, collator: QCollator) -> tuple[int, Any]:
     """A key that orders any mix of sort values without a TypeError: empty first, then numbers,
-    texts, dates, and anything else by its text."""
+    texts (by the collator), dates, and anything else by its text."""
     if value is None or value == "":
         return (0, 0)
     if isinstance(value, (int, float)):
         return (1, value)
     if isinstance(value, str):
-        return (2, value)
+        return (2, collator.sortKey(value))
     if isinstance(value, (dt.date, dt.datetime)):
         return (3, value.isoformat())
-    return (4, str(value))
+    return (4, collator.sortKey(str(value)))
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -79,8 +100,11 @@ class RecordTableModel(QAbstractTableModel):
         if not 0 <= self.sort_column < len(self.columns):
             return rows
         key = self.columns[self.sort_column].key
+        collator = _collator(language())
         return sorted(
-            rows, key=lambda row: _sort_key(row.sort_value(key)), reverse=self.sort_order == Qt.SortOrder.DescendingOrder
+            rows,
+            key=lambda row: _sort_key(row.sort_value(key), collator),
+            reverse=self.sort_order == Qt.SortOrder.DescendingOrder,
         )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
