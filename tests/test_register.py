@@ -497,6 +497,26 @@ def test_class_records_carry_their_class_in_the_audit(register):
     assert {"training_class", "class_session", "enrollment"} <= tables
 
 
+def test_every_new_sessionmaker_is_audited_even_where_a_freed_one_lived(register) -> None:
+    """Each register has its own sessionmaker, audited once. SQLAlchemy's event.contains goes by
+    id(): a new sessionmaker made at the address of a freed one looked audited already and got no
+    listeners, so its writes went unaudited (a register opened again in the same process; the
+    cause of tests failing now and then with no audit events for their class)."""
+    from sqlalchemy.orm import sessionmaker
+
+    unaudited = []
+    for k in range(50):
+        maker = sessionmaker(register.engine, expire_on_commit=False)
+        audit.install(maker)
+        with maker() as s, s.begin():
+            cu = factories.training_class(s, code=f"SM{k:03d}").uuid
+        with register.session() as s:
+            if not s.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.class_uuid == cu)):
+                unaudited.append(k)
+        del maker
+    assert unaudited == []
+
+
 # --- crash safety ---------------------------------------------------------------------------------
 
 WRITER = textwrap.dedent(

@@ -342,11 +342,17 @@ def _after_rollback(session: Session) -> None:
 
 
 def install(session_class: Any) -> None:
-    """Audit every flush of sessions made by ``session_class`` (a sessionmaker or Session)."""
-    if not event.contains(session_class, "after_flush", _after_flush):
-        event.listen(session_class, "before_flush", _before_flush)
-        event.listen(session_class, "after_flush", _after_flush)
-        event.listen(session_class, "after_soft_rollback", lambda s, prev: _after_rollback(s))
+    """Audit every flush of sessions made by ``session_class`` (a sessionmaker or Session), once.
+
+    The mark is kept on the object itself: SQLAlchemy's ``event.contains`` goes by ``id()``, and a
+    new sessionmaker made where a freed one lived (a register opened again in the same process)
+    looked audited already and got no listeners — its writes went unaudited."""
+    if getattr(session_class, "_zunyi_audited", False):
+        return
+    event.listen(session_class, "before_flush", _before_flush)
+    event.listen(session_class, "after_flush", _after_flush)
+    event.listen(session_class, "after_soft_rollback", lambda s, prev: _after_rollback(s))
+    session_class._zunyi_audited = True
 
 
 def record_operation(
