@@ -708,9 +708,6 @@ class PeriodTotals:
     attended: float = 0.0
     counted: int = 0
 
-    def __add__(self, other: PeriodTotals) -> PeriodTotals:
-        return PeriodTotals(self.attended + other.attended, self.counted + other.counted)
-
     def eligible(self, threshold: float) -> bool:
         return _eligible(self.attended, self.counted, threshold)
 
@@ -813,25 +810,22 @@ def daily_totals(session: Session, first: dt.date, last: dt.date) -> dict[dt.dat
     sess_t, enr_t, att_t = ClassSession.__table__, Enrollment.__table__, Attendance.__table__
     s, a = sess_t.c, att_t.c
     pairs = sa.select().select_from(sess_t).join(enr_t, _in_window(sess_t, enr_t)).where(s.date >= first, s.date <= last)
-    totals: dict[dt.date, PeriodTotals] = {}
-
-    def add(day: dt.date, attended: float, counted: int) -> None:
-        totals[day] = totals.get(day, PeriodTotals()) + PeriodTotals(float(attended), int(counted))
-
-    for day, counted in session.execute(pairs.add_columns(s.date, sa.func.sum(s.periods)).group_by(s.date)):
-        add(day, 0.0, counted)
+    attended: dict[dt.date, float] = defaultdict(float)
+    counted: dict[dt.date, int] = defaultdict(int)
+    for day, periods in session.execute(pairs.add_columns(s.date, sa.func.sum(s.periods)).group_by(s.date)):
+        counted[day] += periods
     marked = pairs.join(att_t, sa.and_(a.session_id == s.id, a.enrollment_id == enr_t.c.id))
     for day, full in session.execute(
         marked.add_columns(s.date, sa.func.sum(s.periods))
         .where(sa.type_coerce(a.status, sa.String).in_(_FULL_SHARE_VALUES))
         .group_by(s.date)
     ):
-        add(day, full, 0)
-    for day, attended in _early_leave_shares(
+        attended[day] += full
+    for day, share in _early_leave_shares(
         session,
         marked.add_columns(s.date, s.date, s.start_time, s.end_time, s.periods, a.sign_in_at, a.sign_out_at).where(
             a.status == AttendanceStatus.EARLY_LEAVE
         ),
     ):
-        add(day, attended, 0)
-    return totals
+        attended[day] += share
+    return {day: PeriodTotals(attended[day], counted[day]) for day in counted}

@@ -327,7 +327,7 @@ def by_industry(session: Session) -> tuple[IndustryFigure, ...]:
 # --- attendance by week ----------------------------------------------------------------------------
 
 
-def weekly_attendance(session: Session, settings: RuleSettings, today: dt.date, weeks: int = WEEKS) -> tuple[WeekFigure, ...]:
+def weekly_attendance(session: Session, today: dt.date, weeks: int = WEEKS) -> tuple[WeekFigure, ...]:
     """Attended over counted 课时 of the sessions held in each of the last ``weeks`` weeks
     (Monday to Sunday, the current week last), by the rule of ``attendance.trainee_rate``."""
     this_monday = today - dt.timedelta(days=today.weekday())
@@ -571,7 +571,7 @@ def load_dashboard(
     report(1, total)
     industries = by_industry(session)
     report(2, total)
-    weeks = weekly_attendance(session, settings, today)
+    weeks = weekly_attendance(session, today)
     report(3, total)
     found: tuple[Alert, ...] = ()
     if with_alerts:

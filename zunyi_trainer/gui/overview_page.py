@@ -325,12 +325,17 @@ class OverviewPage(QWidget):
 
         self.state_label.setText(messages.error_sentence(exc))
 
+    def _arrived(self, part: str) -> bool | None:
+        """Note that ``part`` of the running pass is in: True when it was the last, None when the
+        pass already ended (the other part failed)."""
+        if part not in self._pending:
+            return None
+        self._pending.discard(part)
+        return not self._pending
+
     def _alerts_in(self, found) -> None:
-        if "alerts" not in self._pending:
-            return
-        self._pending.discard("alerts")
         self._alerts = found
-        if not self._pending:
+        if self._arrived("alerts"):
             self._show_alerts_done(found)
 
     @staticmethod
@@ -368,13 +373,11 @@ class OverviewPage(QWidget):
         for r, class_id in enumerate(class_ids):
             self.upcoming.item(r, 0).setData(RECORD_ROLE, class_id)
         self.upcoming.resizeColumnsToContents()
-        if "figures" not in self._pending:
-            return
-        self._pending.discard("figures")
-        if self._pending:
-            self.state_label.setText(self.tr("Checking what needs attention…"))
-        else:
+        last = self._arrived("figures")
+        if last:
             self._show_alerts_done(self._alerts)
+        elif last is not None:
+            self.state_label.setText(self.tr("Checking what needs attention…"))
 
     def _show_alerts_done(self, found) -> None:
         import dataclasses

@@ -155,8 +155,6 @@ class RegisterFilterProxy(QSortFilterProxyModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._needle = ""
         self._filters: dict[int, str] = {}
         self._hidden: set[int] = set()
@@ -204,11 +202,7 @@ class RegisterFilterProxy(QSortFilterProxyModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is the source model's (:meth:`RecordTableModel.sort`); the proxy keeps its order."""
-        source = self.sourceModel()
-        if isinstance(source, RecordTableModel):
-            source.sort(column, order)
-        else:
-            super().sort(column, order)
+        self.sourceModel().sort(column, order)
 
 
 # --- the trainee register, paged in SQL ------------------------------------------------------
