@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog
 from tests import factories, gui_fixtures
 from tests.exchange_fixtures import county_return
 from tests.roster_fixtures import person, roster_rows, write_workbook
+from zunyi_trainer import idcard
 from zunyi_trainer.models import AuditEvent, Enrollment, Trainee, TrainingClass
 
 zh_app, dialogs, ctx = gui_fixtures.zh_app, gui_fixtures.dialogs, gui_fixtures.ctx
@@ -75,6 +76,8 @@ def test_the_roster_wizard_writes_nothing_before_its_last_step_and_uses_the_corr
     assert page.combos["id_number"].currentData() is None
     assert not page.isComplete()  # no ID column: Next stays disabled
     assert page.preview.rowCount() == 3 and page.preview.item(0, 1).text() == person(0)[0]
+    shown_id = page.preview.item(0, 3).text()  # the ID column, masked on the screen
+    assert shown_id == idcard.mask(person(0)[1]) and "*" in shown_id
 
     page.combos["id_number"].setCurrentIndex(page.combos["id_number"].findData(3))
     assert page.isComplete()

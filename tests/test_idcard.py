@@ -128,3 +128,11 @@ def test_made_numbers_round_trip_through_parse(birth, order):
 def test_parse_never_fails_with_anything_but_a_validation_error(raw):
     with contextlib.suppress(ValidationError):
         idcard.parse(raw, today=TODAY)
+
+
+def test_a_cell_shaped_like_an_id_number_is_masked_for_the_screen_and_others_are_not():
+    number = idcard.make_number("520302", dt.date(1990, 5, 17), 123)
+    assert idcard.mask_cell(number) == idcard.mask(number) and "*" in idcard.mask_cell(number)
+    assert idcard.mask_cell(number[:-1] + "x") == idcard.mask(number[:-1] + "X")  # as a roster writes it
+    assert idcard.mask_cell("13985000001") == "13985000001"  # a phone
+    assert idcard.mask_cell(None) == "" and idcard.mask_cell("√") == "√"

@@ -164,6 +164,16 @@ def mask(number: str | None) -> str:
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
+_NUMBER_SHAPE = re.compile(r"\d{17}[\dX]")
+
+
+def mask_cell(value: object) -> str:
+    """A cell as read from a file, for a screen: masked when it has the shape of an ID number
+    (previews and import reports show the file's values; no full number on the screen)."""
+    text = "" if value is None else str(value)
+    return mask(text) if _NUMBER_SHAPE.fullmatch(clean(text)) else text
+
+
 def make_number(area: str, birth: dt.date, order: int) -> str:
     """A valid number for tests and the demo: area code, birth date, 3-digit order (odd: male)."""
     body = f"{area}{birth:%Y%m%d}{order:03d}"

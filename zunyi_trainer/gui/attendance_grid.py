@@ -748,7 +748,7 @@ class ImportReportDialog(QDialog):
         self.issues.setRowCount(len(issues))
         for r, issue in enumerate(issues):
             where = " ".join(issue.column.split())  # a session's header has line breaks
-            for c, value in enumerate((str(issue.row or ""), where, issue.value, issue.message)):
+            for c, value in enumerate((str(issue.row or ""), where, idcard.mask_cell(issue.value), issue.message)):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 if issue in report.errors:

@@ -1049,7 +1049,7 @@ class ClassDetailWindow(QMainWindow):
         self.import_report.setVisible(bool(issues))
         self.import_report.setRowCount(len(issues))
         for r, issue in enumerate(issues):
-            for c, value in enumerate((str(issue.row or ""), issue.column, issue.value, issue.message)):
+            for c, value in enumerate((str(issue.row or ""), issue.column, idcard.mask_cell(issue.value), issue.message)):
                 item = QTableWidgetItem(value)
                 if issue in report.errors:
                     item.setForeground(QColor("#b3261e"))

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from zunyi_trainer import idcard
 from zunyi_trainer.errors import ZunyiError
 from zunyi_trainer.excel.reading import TableFile, column_letter
 from zunyi_trainer.gui import messages
@@ -89,6 +90,8 @@ class IssueModel(QAbstractTableModel):
             return str(issue.row or "")
         if column == 2:
             return self.kind(issue)
+        if column == 4:
+            return idcard.mask_cell(issue.value)  # the exported report keeps the value as read
         return (issue.column, issue.code, issue.value, issue.message)[column - 1 if column == 1 else column - 2]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -324,7 +327,7 @@ class MappingPage(TaskPage):
         self.preview.setColumnCount(width)
         self.preview.setHorizontalHeaderLabels(headers)
         rows = list(itertools.islice((v for n, v in sheet.rows if n > layout.header_row), PREVIEW_ROWS))
-        fill_table(self.preview, [["" if v is None else str(v) for v in values] for values in rows])
+        fill_table(self.preview, [[idcard.mask_cell(v) for v in values] for values in rows])
         self.notes.setText("\n".join(w.message for w in layout.warnings))
         self.forget_result()
         self.completeChanged.emit()
