@@ -28,13 +28,19 @@ def page(qtbot, demo_ctx):
         detail.close()
 
 
+def shown(qtbot, page) -> None:
+    """Show ``page`` and wait for its figures: they are computed once it is painted."""
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.show()
+
+
 def _rows(table) -> list[list[str]]:
     return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
 
 
-def test_nothing_is_computed_until_the_page_is_shown(page):
+def test_nothing_is_computed_until_the_page_is_shown(qtbot, page):
     assert page.data is None and page.tiles["trainees"].value.text() == "—"
-    page.show()
+    shown(qtbot, page)
     assert page.data is not None
 
 
@@ -46,7 +52,10 @@ def test_the_figures_are_computed_off_the_ui_thread(qtbot, demo_ctx):
     p = OverviewPage(demo_ctx)
     qtbot.addWidget(p)
     p.show()
-    assert len(pool.waiting) == 2 and p.data is None
+    # Not before the page is painted: the workers' Python would hold up the first paint.
+    assert not pool.waiting and p.state_label.text() != "正在计算…"
+    qtbot.waitUntil(lambda: len(pool.waiting) == 2)
+    assert p.data is None
     assert p.state_label.text() == "正在计算…"
     p.reload()  # asked again while it runs: one more pass afterwards, not more tasks at once
     assert len(pool.waiting) == 2
@@ -69,8 +78,8 @@ def test_the_figures_are_computed_off_the_ui_thread(qtbot, demo_ctx):
     assert not pool.waiting
 
 
-def test_the_tiles_show_the_cores_figures(page, demo_ctx):
-    page.show()
+def test_the_tiles_show_the_cores_figures(qtbot, page, demo_ctx):
+    shown(qtbot, page)
     with demo_ctx.register.session() as s:
         board = load_dashboard(s, today=page.data.today)
         school = s.scalars(sa.select(Institution)).one().name
@@ -85,8 +94,8 @@ def test_the_tiles_show_the_cores_figures(page, demo_ctx):
     assert f"{t.subsidy_trainees} 人" in page.tiles["subsidy"].detail.text()
 
 
-def test_the_charts_show_the_plans_industries_and_eight_weeks(page):
-    page.show()
+def test_the_charts_show_the_plans_industries_and_eight_weeks(qtbot, page):
+    shown(qtbot, page)
     categories = page.industry_categories
     assert categories[-1].startswith("酱酒（目标 30,000")  # drawn bottom-up: the first industry last
     assert any(c.startswith("吉他（目标 2,000") for c in categories)
@@ -101,8 +110,8 @@ def test_the_charts_show_the_plans_industries_and_eight_weeks(page):
     assert [round(rates.at(i), 1) for i in range(rates.count())] == [round((w.rate or 0) * 100, 1) for w in page.data.weeks]
 
 
-def test_the_alerts_hold_the_demos_planted_findings(page):
-    page.show()
+def test_the_alerts_hold_the_demos_planted_findings(qtbot, page):
+    shown(qtbot, page)
     rows = _rows(page.alerts)
     texts = ["　".join(r) for r in rows]
     assert page.lists.tabText(0) == f"需要留意 ({len(rows)})"
@@ -128,7 +137,7 @@ def _row_of(page, kind: str, table: str | None = None) -> int:
 def test_activating_an_alert_opens_the_record_it_concerns(qtbot, page, demo_ctx, monkeypatch):
     opened = []
     monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
-    page.show()
+    shown(qtbot, page)
     row = _row_of(page, "unapproved", "training_class")
     code = page.alerts.item(row, 1).text()
     page.alerts.setCurrentCell(row, 2)
@@ -155,12 +164,13 @@ def test_the_reporting_alert_opens_the_submission_page(qtbot, demo_ctx):
     window.show()
     window.show_page("overview")
     page = window.pages["overview"]
+    qtbot.waitUntil(lambda: page.alerts.rowCount() > 0)
     assert page.open_alert(_row_of(page, "batch"))
     assert window.current_key() == "submission"
 
 
 def test_a_change_reloads_the_page_when_visible_and_later_when_hidden(qtbot, page, demo_ctx):
-    page.show()
+    shown(qtbot, page)
     before = page.tiles["classes"].value.text()
     with demo_ctx.register.transaction() as s:
         s.delete(s.scalars(sa.select(TrainingClass).where(TrainingClass.code.like("%010"))).one())
@@ -174,14 +184,14 @@ def test_a_change_reloads_the_page_when_visible_and_later_when_hidden(qtbot, pag
     demo_ctx.changed("training_class")
     assert not page._reload_timer.isActive()  # hidden: not recomputed until shown
     assert page.tiles["classes"].value.text() == str(int(before) - 1)
-    page.show()
+    shown(qtbot, page)
     assert page.tiles["classes"].value.text() == str(int(before) - 2)
 
 
 def test_an_empty_register_shows_zeros_and_asks_for_the_profile(qtbot, ctx):
     p = OverviewPage(ctx)
     qtbot.addWidget(p)
-    p.show()
+    shown(qtbot, p)
     assert p.tiles["trainees"].value.text() == "0"
     assert p.tiles["attendance"].value.text() == "—"
     assert p.alerts.rowCount() == 0

@@ -213,7 +213,7 @@ def test_teachers_page_flags_expiring_certificates(window, demo_ctx):
     assert visible_texts(page.view, page.model.column_index("qualification_state"))[0] == "即将到期"
 
 
-def test_every_page_shows_real_data_from_the_register(window, demo_ctx):
+def test_every_page_shows_real_data_from_the_register(qtbot, window, demo_ctx):
     from zunyi_trainer.models import EquipmentSpend, Institution
 
     with demo_ctx.register.session() as s:
@@ -222,6 +222,7 @@ def test_every_page_shows_real_data_from_the_register(window, demo_ctx):
         spends = s.scalar(sa.select(sa.func.count(EquipmentSpend.id)))
         waiting = s.scalar(sa.select(sa.func.count(TrainingClass.id)).where(TrainingClass.status == ClassStatus.SUBMITTED))
     overview = window.pages["overview"]
+    qtbot.waitUntil(lambda: overview.data is not None)  # computed once the page is painted
     assert overview.tiles["classes"].value.text() == str(classes)
     assert overview.heading.text().startswith(school)
     submission = window.pages["submission"]

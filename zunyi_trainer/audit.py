@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import functools
 import getpass
 import hashlib
 import json
@@ -27,12 +28,19 @@ import sqlalchemy as sa
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from zunyi_trainer.models import AuditEvent, Base
+from zunyi_trainer.models.base import Base
 from zunyi_trainer.timeutil import now_utc
 
 GENESIS_HASH = "0" * 64
 _IGNORED_COLUMNS = {"updated_at"}
-_table = AuditEvent.__table__
+
+
+@functools.cache
+def _events() -> sa.Table:
+    """The audit table; the models are mapped on first use (opening a register needs none of them)."""
+    from zunyi_trainer.models import AuditEvent
+
+    return AuditEvent.__table__
 
 
 def default_actor() -> str:
@@ -87,7 +95,8 @@ def event_hash(ev: dict[str, Any], at_iso: str | None = None) -> str:
 
 
 def last_event(connection: sa.Connection) -> tuple[int, str]:
-    row = connection.execute(sa.select(_table.c.id, _table.c.hash).order_by(_table.c.id.desc()).limit(1)).first()
+    table = _events()
+    row = connection.execute(sa.select(table.c.id, table.c.hash).order_by(table.c.id.desc()).limit(1)).first()
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 
@@ -195,7 +204,7 @@ def append_events(connection: sa.Connection, events: Iterable[dict[str, Any]]) -
         # per-value type processing and store exactly what the column types would store.
         connection.exec_driver_sql(_SQLITE_INSERT, rows)
     else:
-        connection.execute(_table.insert(), rows)
+        connection.execute(_events().insert(), rows)
     return len(rows)
 
 
@@ -394,8 +403,9 @@ class ChainReport:
 
 def _rows(connection: sa.Connection, batch: int = 5000) -> Iterator[sa.Row]:
     after = 0
+    table = _events()
     while True:
-        rows = connection.execute(sa.select(_table).where(_table.c.id > after).order_by(_table.c.id).limit(batch)).all()
+        rows = connection.execute(sa.select(table).where(table.c.id > after).order_by(table.c.id).limit(batch)).all()
         if not rows:
             return
         yield from rows

@@ -278,13 +278,17 @@ def capture_when_painted(
     if report:
         print("painted", flush=True)
     ctx = getattr(window, "ctx", None)
-    # The page shown loads its rows on a worker (and may start another pass when they arrive): the
-    # picture shows them, and closing never has to ask whether to wait for a task.
-    while ctx is not None and ctx.runner.busy:
-        ctx.runner.wait()
+    # The page shown loads its rows on a worker once it is painted (and may start another pass when
+    # they arrive): the picture shows them, and closing never has to ask whether to wait for a task.
+    # Layouts settle over a few passes too (tables size their columns after showing).
+    quiet = 0
+    while quiet < 3:
         app.processEvents()
-    for _ in range(3):  # layouts settle over a few passes (tables size their columns after showing)
-        app.processEvents()
+        if ctx is not None and ctx.runner.busy:
+            ctx.runner.wait()
+            quiet = 0
+        else:
+            quiet += 1
     if report:
         print("loaded", flush=True)
     ok = save_screenshot(window, target)

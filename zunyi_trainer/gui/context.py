@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 from zunyi_trainer.db import Register
 from zunyi_trainer.gui.tasks import TaskRunner
-from zunyi_trainer.models import Institution
 
 SETTINGS_FILE = "zunyi-trainer-gui.ini"  # not "desktop.ini": Windows reserves that name in every folder
 
@@ -35,6 +34,8 @@ class AppContext(QObject):
         return self.register.data_dir
 
     def institution_id(self) -> int | None:
+        from zunyi_trainer.models import Institution
+
         with self.register.session() as s:
             return s.scalar(sa.select(Institution.id).order_by(Institution.id).limit(1))
 

@@ -191,11 +191,13 @@ class MainWindow(QMainWindow):
         )
         import sqlalchemy as sa
 
-        from zunyi_trainer.models import BatchState, ExportBatch
+        from zunyi_trainer.models import BatchState
 
-        batch = ExportBatch.__table__  # Core: the status bar does not wait for the ORM's set-up
+        # A bare Core table: the status bar is filled before the first paint, before the models
+        # are mapped (see zunyi_trainer.models).
+        batch = sa.table("export_batch", sa.column("state"), sa.column("seq"))
         with self.ctx.register.engine.connect() as conn:
-            open_batches = conn.scalar(sa.select(sa.func.count()).where(batch.c.state == BatchState.EXPORTED)) or 0
+            open_batches = conn.scalar(sa.select(sa.func.count()).where(batch.c.state == BatchState.EXPORTED.value)) or 0
             last = conn.scalar(sa.select(sa.func.max(batch.c.seq)))
         self.batch_label.setText(
             self.tr("Batches: last No. %1, %2 not acknowledged").replace("%1", str(last)).replace("%2", str(open_batches))

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut, QShowEvent
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,8 +35,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import selectinload
 
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.records import fen_to_yuan
-from zunyi_trainer.models import ClassSession
 from zunyi_trainer.reference import county_name
 from zunyi_trainer.timeutil import LOCAL_TZ, today_local
 
@@ -109,6 +107,7 @@ def open_record(ctx: AppContext, record: tuple[str, str] | None, parent: QWidget
     from zunyi_trainer.gui.class_detail import ClassDetailWindow
     from zunyi_trainer.models import (
         Base,
+        ClassSession,
         Enrollment,
         Equipment,
         EquipmentSpend,
@@ -190,6 +189,7 @@ class OverviewPage(QWidget):
         self._pending: set[str] = set()  # parts of the running pass still to arrive
         self._alerts: Any = ()
         self._charts_built = False
+        self._reload_after_paint = False
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -283,6 +283,19 @@ class OverviewPage(QWidget):
         super().showEvent(event)
         if self._stale:
             self._reload_timer.stop()
+            # Start the workers once the page is painted: while they run Python, the UI thread waits
+            # for Python's lock at every step of its first paint (≈ 0.15 s of a start on a large register).
+            self._reload_after_paint = True
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._reload_after_paint:
+            self._reload_after_paint = False
+            QTimer.singleShot(0, self._reload_if_stale)
+
+    def _reload_if_stale(self) -> None:
+        if self._stale and self.isVisible():
             self.reload()
 
     def reload(self) -> None:
@@ -340,6 +353,8 @@ class OverviewPage(QWidget):
 
     @staticmethod
     def _upcoming_rows(s, today: dt.date) -> tuple[list[list[str]], list[int]]:
+        from zunyi_trainer.models import ClassSession
+
         sessions = s.scalars(
             sa.select(ClassSession)
             .where(ClassSession.date >= today, ClassSession.date <= today + dt.timedelta(days=7))
@@ -403,6 +418,8 @@ class OverviewPage(QWidget):
                 self.heading.setText(f"{inst.name}　{county_name(inst.county)}　{inst.license_no}")
 
     def _show_tiles(self, data) -> None:
+        from zunyi_trainer.gui.records import fen_to_yuan  # the models: not before the first paint
+
         t = data.tiles
         self.tiles["trainees"].set(
             str(t.trained_this_year),

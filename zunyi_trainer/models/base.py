@@ -9,7 +9,7 @@ import uuid
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from zunyi_trainer.timeutil import now_utc
@@ -114,3 +114,12 @@ class HasUuid:
 class Timestamps:
     created_at: Mapped[dt.datetime] = mapped_column(default=now_utc, sort_order=100)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc, onupdate=now_utc, sort_order=101)
+
+
+@sa.event.listens_for(Mapper, "before_configured")
+def _load_every_model() -> None:
+    """Relationships name classes of other modules by string: before SQLAlchemy resolves them,
+    make sure every model module is imported, whichever of them was imported first."""
+    from zunyi_trainer import models
+
+    models.load_all()
