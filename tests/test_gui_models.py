@@ -392,18 +392,21 @@ def test_compiled_catalogue_is_current(tmp_path):
 
 
 def test_chinese_is_loaded_for_our_strings_and_for_qts_own_dialogs(zh_app):
+    # The fallback answers this app's classes, looked up by name (an instance asking has its class).
+    from zunyi_trainer.gui.register_pages import ClassesPage, TeachersPage
+    from zunyi_trainer.gui.roster_wizard import MappingPage
+
     assert QCoreApplication.translate("MainWindow", "Overview") == "概览"
     # A string written in a base class is looked up under the subclass's name at run time.
     assert QCoreApplication.translate("ClassesPage", "Export to Excel") == "导出 Excel"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     # An English source translated differently in two contexts: the base class's wins, not the
     # first one met (the roster wizard's "Columns" is 列的对应, the registers' 显示列).
-    from zunyi_trainer.gui.register_pages import ClassesPage, TeachersPage  # the classes, looked up by name
-    from zunyi_trainer.gui.roster_wizard import MappingPage
-
     assert QCoreApplication.translate(MappingPage.__name__, "Columns") == "列的对应"
     assert QCoreApplication.translate(ClassesPage.__name__, "Columns") == "显示列"
     assert QCoreApplication.translate(TeachersPage.__name__, "Columns") == "显示列"
+    # Qt's own contexts are left to Qt's catalogue: a string it lacks stays as it is.
+    assert QCoreApplication.translate("QGuiApplication", "Columns") == "Columns"
 
 
 def test_the_core_never_imports_qt():

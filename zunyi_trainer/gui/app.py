@@ -19,7 +19,7 @@ from zunyi_trainer.errors import RegisterDamaged, RegisterLocked, RegisterTooNew
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext, open_settings
 from zunyi_trainer.gui.logfile import setup_logging
-from zunyi_trainer.gui.translations import CATALOGUE, SourceTextTranslator, read_catalogue
+from zunyi_trainer.gui.translations import CATALOGUE, SourceTextTranslator
 from zunyi_trainer.i18n import set_language
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
             i18n_dir = None
         if i18n_dir is not None and (i18n_dir / f"{CATALOGUE}.ts").exists():
             # Installed first, so it is asked last: the exact (context, source) lookup wins.
-            fallback = SourceTextTranslator(read_catalogue(i18n_dir / f"{CATALOGUE}.ts"), app)
+            fallback = SourceTextTranslator(i18n_dir / f"{CATALOGUE}.ts", app)
             app.installTranslator(fallback)
             installed.append(fallback)
         if i18n_dir is not None and ours.load(str(i18n_dir / f"{CATALOGUE}.qm")):

@@ -193,12 +193,12 @@ class MainWindow(QMainWindow):
 
         from zunyi_trainer.models import BatchState
 
-        # A bare Core table: the status bar is filled before the first paint, before the models
-        # are mapped (see zunyi_trainer.models).
-        batch = sa.table("export_batch", sa.column("state"), sa.column("seq"))
+        # Plain SQL: filled before the first paint, before the models are mapped (zunyi_trainer.models).
         with self.ctx.register.engine.connect() as conn:
-            open_batches = conn.scalar(sa.select(sa.func.count()).where(batch.c.state == BatchState.EXPORTED.value)) or 0
-            last = conn.scalar(sa.select(sa.func.max(batch.c.seq)))
+            last, open_batches = conn.execute(
+                sa.text("SELECT max(seq), count(CASE WHEN state = :open THEN 1 END) FROM export_batch"),
+                {"open": BatchState.EXPORTED.value},
+            ).one()
         self.batch_label.setText(
             self.tr("Batches: last No. %1, %2 not acknowledged").replace("%1", str(last)).replace("%2", str(open_batches))
             if last

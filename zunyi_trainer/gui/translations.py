@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from defusedxml import ElementTree
 from PySide6.QtCore import QTranslator
 
 log = logging.getLogger(__name__)
@@ -23,6 +22,8 @@ CATALOGUE = "zunyi_trainer_zh_CN"
 
 def read_catalogue(ts_file: Path) -> dict[str, dict[str, str]]:
     """English source → {context → finished Chinese translation}, from a Qt ``.ts`` file."""
+    from defusedxml import ElementTree
+
     table: dict[str, dict[str, str]] = {}
     root = ElementTree.parse(str(ts_file)).getroot()
     for context in root.iter("context"):
@@ -53,32 +54,52 @@ def _class_named(name: str) -> type | None:
 class SourceTextTranslator(QTranslator):
     """Translate by source text when the exact (context, source) lookup failed: the translation
     filed under the nearest base class of the asking class (a page's ``tr("Columns")`` written in
-    ``RegisterPage``), else the source's only or first translation (see the module's docstring)."""
+    ``RegisterPage``), else the source's only or first translation (see the module's docstring).
 
-    def __init__(self, table: dict[str, dict[str, str]], parent=None) -> None:
+    Only this app's classes are answered: Qt asks every translator for its own strings too (a
+    ``QGuiApplication`` string before the first paint), and those never need the catalogue. It is
+    given as a ``.ts`` file and read on the first string that does need it, not at every start."""
+
+    def __init__(self, catalogue: Path | dict[str, dict[str, str]], parent=None) -> None:
         super().__init__(parent)
-        self.table = table
-        self._bases: dict[str, list[str]] = {}
+        self._catalogue = catalogue
+        self._table = catalogue if isinstance(catalogue, dict) else None
+        self._bases: dict[str, list[str] | None] = {}
 
-    def _bases_of(self, context: str) -> list[str]:
-        if context not in self._bases:
-            cls = _class_named(context)
-            self._bases[context] = [c.__name__ for c in cls.__mro__[1:]] if cls is not None else []
-        return self._bases[context]
+    @property
+    def table(self) -> dict[str, dict[str, str]]:
+        if self._table is None:
+            self._table = read_catalogue(self._catalogue)
+        return self._table
+
+    def _bases_of(self, context: str) -> list[str] | None:
+        """The names of the base classes of this app's class ``context``; None for another context."""
+        if context in self._bases:
+            return self._bases[context]
+        cls = _class_named(context)
+        if cls is None:
+            return None  # not a class (yet): asked again next time
+        bases = [c.__name__ for c in cls.__mro__[1:]] if cls.__module__.startswith("zunyi_trainer") else None
+        self._bases[context] = bases
+        return bases
 
     def translate(self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1) -> str | None:
         # None (a null QString) means "not here": an empty string would be taken as the translation
         # and a string not yet translated would show as blank instead of in English.
+        bases = self._bases_of(context)
+        if bases is None:
+            return None
         found = self.table.get(source_text)
         if not found:
             return None
         if context in found:
             return found[context]
         if len(found) > 1:
-            for base in self._bases_of(context):
+            for base in bases:
                 if base in found:
                     return found[base]
         return next(iter(found.values()))
 
     def isEmpty(self) -> bool:
-        return not self.table
+        # Asked when installed: a catalogue file is taken as not empty without reading it yet.
+        return self._table is not None and not self._table
