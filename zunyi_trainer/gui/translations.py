@@ -56,8 +56,8 @@ class SourceTextTranslator(QTranslator):
     filed under the nearest base class of the asking class (a page's ``tr("Columns")`` written in
     ``RegisterPage``), else the source's only or first translation (see the module's docstring).
 
-    Only this app's classes are answered: Qt asks every translator for its own strings too (a
-    ``QGuiApplication`` string before the first paint), and those never need the catalogue. It is
+    Qt's own contexts (``Q…``) are not answered: Qt asks every translator for its own strings too (a
+    ``QGuiApplication`` string before the first paint), and those never need this catalogue. It is
     given as a ``.ts`` file and read on the first string that does need it, not at every start."""
 
     def __init__(self, catalogue: Path | dict[str, dict[str, str]], parent=None) -> None:
@@ -73,14 +73,16 @@ class SourceTextTranslator(QTranslator):
         return self._table
 
     def _bases_of(self, context: str) -> list[str] | None:
-        """The names of the base classes of this app's class ``context``; None for another context."""
+        """The names of the base classes of the class ``context`` (none for a context that is not a
+        class: the module-level ``tr()`` of ``App``, ``Errors``…); None for Qt's own contexts."""
         if context in self._bases:
             return self._bases[context]
+        if context[:1] == "Q" and context[1:2].isupper():
+            return None  # Qt's own class (QGuiApplication, QPlatformTheme…): Qt's catalogue answers it
         cls = _class_named(context)
         if cls is None:
-            return None  # not a class (yet): asked again next time
-        bases = [c.__name__ for c in cls.__mro__[1:]] if cls.__module__.startswith("zunyi_trainer") else None
-        self._bases[context] = bases
+            return []  # not a class (or not yet): asked again next time
+        self._bases[context] = bases = [c.__name__ for c in cls.__mro__[1:]]
         return bases
 
     def translate(self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1) -> str | None:
