@@ -136,3 +136,26 @@ def test_a_cell_shaped_like_an_id_number_is_masked_for_the_screen_and_others_are
     assert idcard.mask_cell(number[:-1] + "x") == idcard.mask(number[:-1] + "X")  # as a roster writes it
     assert idcard.mask_cell("13985000001") == "13985000001"  # a phone
     assert idcard.mask_cell(None) == "" and idcard.mask_cell("√") == "√"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("520302200001010111", "id.checksum"),
+        (_with_check("52030220000230001"), "id.birth_date"),
+        (_with_check("52030220990101001"), "id.future"),
+        (idcard.make_number("520302", dt.date(2015, 1, 1), 11), "id.age"),  # a valid number: a child's
+        ("520302800101001", "id.fifteen"),  # an old number is a real one too
+        ("52030220000101001", "id.length"),
+        ("5203022000010100A1", "id.format"),
+    ],
+)
+def test_no_message_quotes_the_whole_number(raw, code):
+    """The messages reach import reports, the log and the screen: the number in them is masked,
+    with the last four (the check digit among them) left to find the typo by."""
+    with pytest.raises(ValidationError) as err:
+        idcard.parse(raw, today=TODAY)
+    assert err.value.code == code
+    for text in (err.value.zh, err.value.en, repr(err.value.data)):
+        assert raw not in text
+        assert raw[:4] + "*" in text and raw[-4:] in text

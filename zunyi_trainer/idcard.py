@@ -51,6 +51,9 @@ def _error(zh: str, en: str, code: str, **data: object) -> ValidationError:
 def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, max_age: int = MAX_AGE) -> IdNumber:
     """Validate an ID number and return it with its derived facts; raise ValidationError."""
     number = clean(raw)
+    # Messages quote the number masked (5203**********1234): they reach import reports, the log and
+    # the screen, and an 18-digit number with a wrong check digit or an age out of range is, but for
+    # one digit or not at all, somebody's real number. The row and the visible digits find it.
     if not number:
         raise _error("身份证号为空。", "The ID number is empty.", "id.empty")
     if len(number) == 15 and number.isdigit():
@@ -58,7 +61,7 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             "“{n}”是 15 位的旧身份证号，请填写 18 位的公民身份号码。",
             "“{n}” is an old 15-digit ID number; enter the 18-digit number.",
             "id.fifteen",
-            n=number,
+            n=mask(number),
         )
     if len(number) != 18:
         raise _error(
@@ -66,7 +69,7 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             "An ID number has 18 characters; “{n}” has {length}. If it came from Excel, format the "
             "column as text and enter it again.",
             "id.length",
-            n=number,
+            n=mask(number),
             length=len(number),
         )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
@@ -74,14 +77,14 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             "身份证号“{n}”含有数字和末位 X 以外的字符。",
             "The ID number “{n}” contains characters other than digits and a final X.",
             "id.format",
-            n=number,
+            n=mask(number),
         )
     if _check_digit(number) != number[17]:
         raise _error(
             "身份证号“{n}”的校验位不对，请逐位核对。",
             "The check digit of “{n}” is wrong; check each digit.",
             "id.checksum",
-            n=number,
+            n=mask(number),
         )
     try:
         # What ric.get_birth_date reads, without its second cleaning of an already clean number
@@ -92,7 +95,7 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             "身份证号“{n}”中的出生日期 {d} 不存在。",
             "The birth date {d} in “{n}” does not exist.",
             "id.birth_date",
-            n=number,
+            n=mask(number),
             d=f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
         ) from None
     today = today or today_local()
@@ -101,7 +104,7 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             "身份证号“{n}”的出生日期 {d} 在将来。",
             "The birth date {d} in “{n}” is in the future.",
             "id.future",
-            n=number,
+            n=mask(number),
             d=born.isoformat(),
         )
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
@@ -111,7 +114,7 @@ def parse(raw: object, *, today: dt.date | None = None, min_age: int = MIN_AGE, 
             "身份证号“{n}”对应的年龄为 {age} 岁，不在 {lo}–{hi} 岁之间。",
             "“{n}” gives an age of {age}, outside {lo}–{hi}.",
             "id.age",
-            n=number,
+            n=mask(number),
             age=age,
             lo=min_age,
             hi=max_age,

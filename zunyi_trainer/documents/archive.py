@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Table
 
-from zunyi_trainer import idcard
+from zunyi_trainer import idcard, lifecycle
 from zunyi_trainer.attachments import blob_path
 from zunyi_trainer.documents import data
 from zunyi_trainer.documents.application import class_form, findings_checklist, timetable
@@ -146,26 +146,6 @@ def class_audit_events(session, cls: TrainingClass) -> list[Any]:
         AuditEvent.hash,
     )
     return list(session.execute(sa.select(*cols).where(AuditEvent.class_uuid == cls.uuid).order_by(AuditEvent.id)))
-
-
-def changes_after_approval(session, cls: TrainingClass, events: Sequence[AuditEvent]) -> list[AuditEvent]:
-    try:
-        from zunyi_trainer import lifecycle
-
-        return list(lifecycle.changes_after_approval(session, cls))
-    except (ImportError, AttributeError):
-        pass
-    except Exception:
-        log.exception("lifecycle.changes_after_approval failed; the archive selects the changes itself")
-    if cls.approved_at is None:
-        return []
-    return [
-        e
-        for e in events
-        if e.at > cls.approved_at
-        and e.table_name in ("training_class", "class_session", "enrollment")
-        and e.action in ACTION_LABELS
-    ]
 
 
 def _summary(changes: str, limit: int = 90) -> str:
@@ -658,7 +638,7 @@ def archive_story(
     found = data.findings(session, cls, settings)
     attachments = class_attachments(session, cls)
     events = class_audit_events(session, cls)
-    changes = changes_after_approval(session, cls, events)
+    changes = lifecycle.changes_after_approval(session, cls)
     photos = [a for a in attachments if a.kind is AttachmentKind.PHOTO]
     pages: dict[str, int] = {}
     generated = format_local(generated_at or now_utc())
