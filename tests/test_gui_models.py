@@ -118,10 +118,32 @@ def test_search_matches_any_visible_column_but_not_hidden_ones():
 
 def test_filter_keeps_rows_with_the_exact_value():
     _, proxy = _model()
-    proxy.set_filter(2, "仁怀")
+    proxy.set_filters({2: "仁怀"})
     assert _names(proxy) == ["焊工班"]
-    proxy.set_filter(2, None)
+    proxy.set_filters({2: None})
     assert proxy.rowCount() == 3
+
+
+def test_setting_the_same_filters_again_does_not_filter_again():
+    """A reload sets every filter of the page again: the rows are asked once, not once per filter."""
+
+    class Counting(RegisterFilterProxy):
+        asked = 0
+
+        def filterAcceptsRow(self, source_row, source_parent):
+            Counting.asked += 1
+            return super().filterAcceptsRow(source_row, source_parent)
+
+    model, _ = _model()
+    proxy = Counting()
+    proxy.setSourceModel(model)
+    proxy.set_filters({2: "仁怀", 3: None})
+    assert _names(proxy) == ["焊工班"]
+    Counting.asked = 0
+    proxy.set_filters({2: "仁怀", 3: None})
+    proxy.set_search("")
+    proxy.set_hidden_columns(set())
+    assert Counting.asked == 0 and _names(proxy) == ["焊工班"]
 
 
 def test_rows_carry_their_record_id():

@@ -215,6 +215,7 @@ class RegisterPage(QWidget):
             self.view.setColumnWidth(i, min(max(widest, header.sectionSizeHint(i)) + 16, 320))
 
     def _refresh_filter_options(self) -> None:
+        chosen: dict[int, str | None] = {}
         for key, combo in self.filters.items():
             column = self.model.column_index(key)
             current = combo.currentData()
@@ -227,11 +228,11 @@ class RegisterPage(QWidget):
             index = combo.findData(current) if current else 0
             combo.setCurrentIndex(max(index, 0))
             combo.blockSignals(False)
-            self.proxy.set_filter(column, combo.currentData() or None)
+            chosen[column] = combo.currentData() or None
+        self.proxy.set_filters(chosen)
 
     def _apply_filters(self) -> None:
-        for key, combo in self.filters.items():
-            self.proxy.set_filter(self.model.column_index(key), combo.currentData() or None)
+        self.proxy.set_filters({self.model.column_index(key): combo.currentData() or None for key, combo in self.filters.items()})
         self._update_count()
 
     def _apply_search(self) -> None:

@@ -170,20 +170,28 @@ class RegisterFilterProxy(QSortFilterProxyModel):
             change()
             self.invalidateRowsFilter()
 
+    # Each setter re-filters only when something changed: a reload sets every filter again, and each
+    # pass asks filterAcceptsRow (Python) for every row.
+
     def set_search(self, text: str) -> None:
-        self._refilter(lambda: setattr(self, "_needle", text.strip().casefold()))
+        needle = text.strip().casefold()
+        if needle != self._needle:
+            self._refilter(lambda: setattr(self, "_needle", needle))
 
-    def set_filter(self, column: int, value: str | None) -> None:
-        def change() -> None:
+    def set_filters(self, values: dict[int, str | None]) -> None:
+        """Set several column filters (None or "" clears one) in one pass."""
+        wanted = dict(self._filters)
+        for column, value in values.items():
             if value:
-                self._filters[column] = value
+                wanted[column] = value
             else:
-                self._filters.pop(column, None)
-
-        self._refilter(change)
+                wanted.pop(column, None)
+        if wanted != self._filters:
+            self._refilter(lambda: setattr(self, "_filters", wanted))
 
     def set_hidden_columns(self, hidden: set[int]) -> None:
-        self._refilter(lambda: setattr(self, "_hidden", set(hidden)))
+        if set(hidden) != self._hidden:
+            self._refilter(lambda: setattr(self, "_hidden", set(hidden)))
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
