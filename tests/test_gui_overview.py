@@ -53,7 +53,9 @@ def test_the_figures_are_computed_off_the_ui_thread(qtbot, demo_ctx):
     qtbot.addWidget(p)
     p.show()
     # Not before the page is painted: the workers' Python would hold up the first paint.
-    assert not pool.waiting and p.state_label.text() != "正在计算…"
+    assert not pool.waiting and p.state_label.text() == "正在计算…"  # said at once, computed after the paint
+    with demo_ctx.register.session() as s:
+        assert p.heading.text().startswith(s.scalars(sa.select(Institution)).one().name)  # with the first paint
     qtbot.waitUntil(lambda: len(pool.waiting) == 2)
     assert p.data is None
     assert p.state_label.text() == "正在计算…"

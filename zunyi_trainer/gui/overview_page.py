@@ -286,6 +286,8 @@ class OverviewPage(QWidget):
             # Start the workers once the page is painted: while they run Python, the UI thread waits
             # for Python's lock at every step of its first paint (≈ 0.15 s of a start on a large register).
             self._reload_after_paint = True
+            self._show_heading()
+            self.state_label.setText(self.tr("Computing the figures…"))
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -408,14 +410,13 @@ class OverviewPage(QWidget):
         self.loaded.emit()
 
     def _show_heading(self) -> None:
-        from zunyi_trainer.models import Institution
-
-        with self.ctx.register.session() as s:
-            inst = s.scalars(sa.select(Institution).order_by(Institution.id)).first()
-            if inst is None:
-                self.heading.setText(self.tr("No institution yet: fill in the institution profile under Settings."))
-            else:
-                self.heading.setText(f"{inst.name}　{county_name(inst.county)}　{inst.license_no}")
+        # Plain SQL: the heading is shown with the first paint, before the models are mapped.
+        with self.ctx.register.engine.connect() as conn:
+            inst = conn.execute(sa.text("SELECT name, county, license_no FROM institution ORDER BY id LIMIT 1")).first()
+        if inst is None:
+            self.heading.setText(self.tr("No institution yet: fill in the institution profile under Settings."))
+        else:
+            self.heading.setText(f"{inst.name}　{county_name(inst.county)}　{inst.license_no}")
 
     def _show_tiles(self, data) -> None:
         from zunyi_trainer.gui.records import fen_to_yuan  # the models: not before the first paint
