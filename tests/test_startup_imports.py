@@ -88,3 +88,87 @@ def test_the_main_window_is_built_without_the_models(demo_dir, tmp_path):
     assert not set(found["before"]) & {f"zunyi_trainer.models.{m}" for m in MAPPED}
     assert found["status"] == "Batches: last No. 1, 1 not acknowledged"
     assert found["classes"].isdigit() and int(found["classes"]) > 0
+
+
+def test_two_workers_mapping_the_models_at_once_both_get_them(demo_dir):
+    """The overview's two workers import the dashboard and the rules at the same moment after the
+    first paint, and the UI thread may ask for a class meanwhile: whichever maps the models first,
+    all run their queries (no deadlock between the import locks and SQLAlchemy's configure mutex;
+    it happened when a class was published before every module was mapped)."""
+    found = _run(
+        """
+        import json, sys, threading
+        from pathlib import Path
+        from zunyi_trainer.db import open_register
+        from zunyi_trainer.timeutil import today_local
+
+        register = open_register(Path(sys.argv[1]))
+        results, errors = {}, []
+
+        def figures():
+            try:
+                from zunyi_trainer.dashboard import load_dashboard
+                with register.session() as s:
+                    results["classes"] = load_dashboard(s, today=today_local(), with_alerts=False).tiles.classes_total
+            except BaseException as exc:
+                errors.append(repr(exc))
+
+        def alerts():
+            try:
+                from zunyi_trainer.dashboard import load_alerts
+                with register.session() as s:
+                    results["alerts"] = len(load_alerts(s, today=today_local()))
+            except BaseException as exc:
+                errors.append(repr(exc))
+
+        def record():  # the UI thread asking for a class meanwhile
+            try:
+                from zunyi_trainer.models import ExportBatch
+                with register.session() as s:
+                    results["batches"] = len(s.query(ExportBatch).all())
+            except BaseException as exc:
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=f) for f in (figures, alerts, record)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        print(json.dumps({"alive": sum(t.is_alive() for t in threads), "errors": errors, **results}))
+        register.close()
+        """,
+        str(demo_dir),
+    )
+    assert found["alive"] == 0 and found["errors"] == []
+    assert found["classes"] > 0 and found["alerts"] > 0 and found["batches"] == 0
+
+
+def test_the_app_asks_the_models_package_not_a_model_module_alone():
+    """Importing a module of mapped classes alone and querying while another thread maps the models
+    cannot be made safe (SQLAlchemy's configure holds a mutex the mapping needs): the app's code goes
+    through ``zunyi_trainer.models``. Imports under ``if TYPE_CHECKING:`` are not run."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    mapped = {f"zunyi_trainer.models.{m}" for m in ("institution", "people", "records", "training")}
+    offenders = []
+    for path in [*(root / "zunyi_trainer").rglob("*.py"), *(root / "migrations").rglob("*.py")]:
+        if path.parent.name == "models" and path.parent.parent.name == "zunyi_trainer":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = {
+            id(node)
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+            for stmt in block.body
+            for node in ast.walk(stmt)
+        }
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            names = [node.module] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if any(n in mapped for n in names if n):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []

@@ -13,6 +13,7 @@ own still gets the others before SQLAlchemy configures the mappers (see ``base.p
 from __future__ import annotations
 
 import importlib
+import threading
 from typing import TYPE_CHECKING, Any
 
 # Where each public name lives.
@@ -51,12 +52,47 @@ _MODELS = {
 }
 
 
+# Threads: the overview's two workers map the models at the same moment, and the UI thread may ask
+# for a class meanwhile. The names are published only once every module is mapped, so a thread
+# that finds one here never starts a query (and SQLAlchemy's configure, which holds its mutex)
+# while another is still mapping (which needs that mutex): that was a deadlock. One thread maps;
+# the others wait on _lock, holding nothing of SQLAlchemy's.
+_lock = threading.RLock()
+_loaded = False
+
+
 def load_all() -> None:
-    """Import every model module and bind its public names here (idempotent)."""
-    for module_name, names in _MODELS.items():
-        module = importlib.import_module(f"{__name__}.{module_name}")
-        for name in names:
-            globals()[name] = getattr(module, name)
+    """Import every model module and bind its public names here (idempotent, thread-safe)."""
+    global _loaded
+    if _loaded:
+        return
+    with _lock:
+        if _loaded:
+            return
+        found: dict[str, Any] = {}
+        for module_name, names in _MODELS.items():
+            module = importlib.import_module(f"{__name__}.{module_name}")
+            found.update((name, getattr(module, name)) for name in names)
+        globals().update(found)
+        _loaded = True
+
+
+def load_all_before_configure() -> None:
+    """For SQLAlchemy's configure step (``base.py``), which holds its own mutex: load what nobody
+    is loading, and never wait for a thread that is (it would be waiting for that mutex). Reached
+    only by code that imports a model module alone and queries while another thread maps the
+    models; the app's code asks this package, which waits without holding anything."""
+    if _loaded:
+        return
+    if not _lock.acquire(blocking=False):
+        raise RuntimeError(
+            "the models are being mapped on another thread: import them through zunyi_trainer.models, "
+            "not from a model module alone"
+        )
+    try:
+        load_all()
+    finally:
+        _lock.release()
 
 
 def __getattr__(name: str) -> Any:

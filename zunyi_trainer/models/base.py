@@ -119,7 +119,9 @@ class Timestamps:
 @sa.event.listens_for(Mapper, "before_configured")
 def _load_every_model() -> None:
     """Relationships name classes of other modules by string: before SQLAlchemy resolves them,
-    make sure every model module is imported, whichever of them was imported first."""
+    make sure every model module is imported, whichever of them was imported first (a script or
+    a test importing one module alone; the app's code goes through the package, see its
+    ``load_all``)."""
     from zunyi_trainer import models
 
-    models.load_all()
+    models.load_all_before_configure()
