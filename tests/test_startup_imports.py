@@ -90,6 +90,49 @@ def test_the_main_window_is_built_without_the_models(demo_dir, tmp_path):
     assert found["classes"].isdigit() and int(found["classes"]) > 0
 
 
+def test_the_class_register_paints_in_chinese_without_the_models(demo_dir):
+    """The page remembered from the last session is often the class register: its rows are read
+    with plain SQL tables and its titles found in the compiled catalogue, so the window paints
+    before the models are mapped and without reading the .ts catalogue (the fallback's XML)."""
+    (demo_dir / "zunyi-trainer-gui.ini").write_text("[window]\npage=classes\n", encoding="utf-8")
+    found = _run(
+        """
+        import json, sys
+        from pathlib import Path
+        from zunyi_trainer.db import open_register
+        from zunyi_trainer.gui.app import ensure_application, install_translators
+        from zunyi_trainer.gui.context import AppContext, open_settings
+        from zunyi_trainer.gui.main_window import MainWindow
+
+        app = ensure_application()
+        data_dir = Path(sys.argv[1])
+        install_translators(app, "zh")
+        register = open_register(data_dir)
+        window = MainWindow(AppContext(register, settings=open_settings(data_dir)))
+        window.show()
+        app.processEvents()
+        page = window.pages["classes"]
+        print(json.dumps({
+            "models": sorted(m for m in sys.modules if m.startswith("zunyi_trainer.models.")),
+            "xml": "xml.etree.ElementTree" in sys.modules,
+            "shown": window.current_key(),
+            "rows": page.proxy.rowCount(),
+            "titles": [c.title for c in page.model.columns[:3]],
+            "status": page.model.rows[0].values["status"],
+        }))
+        window.close()
+        window.ctx.runner.wait()
+        register.close()
+        """,
+        str(demo_dir),
+    )
+    assert found["models"] == ["zunyi_trainer.models.base", "zunyi_trainer.models.enums"]
+    assert not found["xml"]
+    assert found["shown"] == "classes" and found["rows"] == 11
+    assert found["titles"] == ["编号", "名称", "职业（工种）"]
+    assert found["status"] in {"草稿", "已报审", "已批准", "未通过", "开班中", "已结业", "已归档"}
+
+
 def test_two_workers_mapping_the_models_at_once_both_get_them(demo_dir):
     """The overview's two workers import the dashboard and the rules at the same moment after the
     first paint, and the UI thread may ask for a class meanwhile: whichever maps the models first,

@@ -29,7 +29,7 @@ DEFERRED_CHECK_DELAY_MS = 1500  # the first page loads its rows before the regis
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("App", text)
+    return QCoreApplication.translate("", text)  # lupdate files a module-level tr() under no context
 
 
 # --- application and translations -------------------------------------------------------------
@@ -70,12 +70,13 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
             i18n_dir = paths.resources_dir() / "i18n"
         except FileNotFoundError:
             i18n_dir = None
+        loaded = i18n_dir is not None and ours.load(str(i18n_dir / f"{CATALOGUE}.qm"))
         if i18n_dir is not None and (i18n_dir / f"{CATALOGUE}.ts").exists():
             # Installed first, so it is asked last: the exact (context, source) lookup wins.
-            fallback = SourceTextTranslator(i18n_dir / f"{CATALOGUE}.ts", app)
+            fallback = SourceTextTranslator(i18n_dir / f"{CATALOGUE}.ts", app, compiled=ours if loaded else None)
             app.installTranslator(fallback)
             installed.append(fallback)
-        if i18n_dir is not None and ours.load(str(i18n_dir / f"{CATALOGUE}.qm")):
+        if loaded:
             app.installTranslator(ours)
             installed.append(ours)
         else:

@@ -40,7 +40,7 @@ PAGE_KEYS = ("overview", "classes", "trainees", "teachers", "facilities", "submi
 # Where each page's class lives; its module is imported when the page is first built.
 PAGE_CLASSES = {
     "overview": ("zunyi_trainer.gui.overview_page", "OverviewPage"),
-    "classes": ("zunyi_trainer.gui.register_pages", "ClassesPage"),
+    "classes": ("zunyi_trainer.gui.classes_page", "ClassesPage"),
     "trainees": ("zunyi_trainer.gui.register_pages", "TraineesPage"),
     "teachers": ("zunyi_trainer.gui.register_pages", "TeachersPage"),
     "facilities": ("zunyi_trainer.gui.register_pages", "FacilitiesPage"),

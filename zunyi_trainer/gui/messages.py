@@ -17,7 +17,7 @@ log = logging.getLogger("zunyi_trainer.gui")
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
+    return QCoreApplication.translate("", text)  # lupdate files a module-level tr() under no context
 
 
 def error_sentence(exc: BaseException) -> str:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 
 SIZE_SAMPLE_ROWS = 200  # rows whose texts size the columns when a register is first loaded
 CELL_PADDING = 8  # a cell's margins around its text, as the default delegate draws it
+
+
+def registers_tr(text: str) -> str:
+    """The registers' own strings (column titles, filters), under one translation context."""
+    return QCoreApplication.translate("", text)  # lupdate files a module-level tr() under no context
 
 
 class RegisterPage(QWidget):

@@ -6,21 +6,21 @@ import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import selectinload
 
 from zunyi_trainer import idcard
 from zunyi_trainer.gui import messages, records
+from zunyi_trainer.gui.classes_page import ClassesPage  # noqa: F401  (the registers, in one place)
 from zunyi_trainer.gui.context import AppContext
 from zunyi_trainer.gui.form_dialog import combo_value, fill_enum, wait_for_write_message
 from zunyi_trainer.gui.register_page import RegisterPage
+from zunyi_trainer.gui.register_page import registers_tr as tr
 from zunyi_trainer.gui.table_models import Column, Row, TraineeSqlModel
 from zunyi_trainer.models import (
     Attachment,
-    ClassStatus,
     Education,
-    Enrollment,
     Equipment,
     EquipmentSpend,
     Qualification,
@@ -28,14 +28,9 @@ from zunyi_trainer.models import (
     Teacher,
     Trainee,
     TraineeCategory,
-    TrainingClass,
     Venue,
 )
 from zunyi_trainer.timeutil import today_local
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Registers", text)
 
 
 def delete_with_confirmation(page: QWidget, ctx: AppContext, model: type, record_id: int, label: str, table: str) -> bool:
@@ -71,116 +66,7 @@ def _money(fen: int) -> str:
     return records.fen_to_yuan(fen)
 
 
-# --- classes ----------------------------------------------------------------------------------
-
-
-class ClassesPage(RegisterPage):
-    page_key = "classes"
-    tables = ("training_class", "enrollment", "class_session", "institution")
-    filter_keys = ("status", "trade", "year", "funding")
-
-    def columns(self) -> Sequence[Column]:
-        return (
-            Column("code", tr("Code")),
-            Column("name", tr("Name")),
-            Column("trade", tr("Trade")),
-            Column("industry", tr("Industry")),
-            Column("level", tr("Level")),
-            Column("training_type", tr("Training type")),
-            Column("mode", tr("Mode"), hidden=True),
-            Column("funding", tr("Funding")),
-            Column("status", tr("Status")),
-            Column("start", tr("Starts")),
-            Column("end", tr("Ends")),
-            Column("year", tr("Year"), hidden=True),
-            Column("enrolled", tr("Trainees"), numeric=True),
-            Column("periods", tr("Periods"), numeric=True),
-            Column("venue", tr("Venue"), hidden=True),
-            Column("approval_no", tr("Approval no.")),
-        )
-
-    def load_rows(self, s) -> list[Row]:
-        """One Core query (the class, its trade and venue, trainees and periods): no ORM objects for
-        a thousand classes before the window can paint."""
-        from zunyi_trainer.models import ClassSession, Trade
-
-        c, trade, venue = TrainingClass.__table__, Trade.__table__, Venue.__table__
-        enrollment, session = Enrollment.__table__, ClassSession.__table__
-        enrolled = (
-            sa.select(enrollment.c.class_id, sa.func.count().label("n"))
-            .where(enrollment.c.withdrawn_on.is_(None))
-            .group_by(enrollment.c.class_id)
-            .subquery()
-        )
-        periods = sa.select(session.c.class_id, sa.func.sum(session.c.periods).label("n")).group_by(session.c.class_id).subquery()
-        q = (
-            sa.select(
-                c.c.id,
-                c.c.code,
-                c.c.name,
-                trade.c.name.label("trade"),
-                trade.c.industry,
-                c.c.level,
-                c.c.training_type,
-                c.c.mode,
-                c.c.funding,
-                c.c.status,
-                c.c.start_date,
-                c.c.end_date,
-                c.c.approval_no,
-                venue.c.name.label("venue"),
-                sa.func.coalesce(enrolled.c.n, 0).label("enrolled"),
-                sa.func.coalesce(periods.c.n, 0).label("periods"),
-            )
-            .join(trade, trade.c.id == c.c.trade_id)
-            .outerjoin(venue, venue.c.id == c.c.venue_id)
-            .outerjoin(enrolled, enrolled.c.class_id == c.c.id)
-            .outerjoin(periods, periods.c.class_id == c.c.id)
-        )
-        order = {status: i for i, status in enumerate(ClassStatus)}
-        return [
-            Row(
-                r.id,
-                {
-                    "code": r.code,
-                    "name": r.name,
-                    "trade": r.trade,
-                    "industry": r.industry.label,
-                    "level": r.level.label,
-                    "training_type": r.training_type.label,
-                    "mode": r.mode.label if r.mode else "",
-                    "funding": r.funding.label,
-                    "status": r.status.label,
-                    "start": r.start_date.isoformat(),
-                    "end": r.end_date.isoformat(),
-                    "year": str(r.start_date.year),
-                    "enrolled": str(r.enrolled),
-                    "periods": str(r.periods),
-                    "venue": r.venue or "",
-                    "approval_no": r.approval_no,
-                },
-                sort={"enrolled": r.enrolled, "periods": r.periods, "status": order[r.status]},
-            )
-            for r in s.connection().execute(q)
-        ]
-
-    def open_record(self, record_id: int) -> None:
-        from zunyi_trainer.gui.class_detail import ClassDetailWindow
-
-        ClassDetailWindow.open_for(self.ctx, record_id, self.window())
-
-    def new_record(self) -> None:
-        from zunyi_trainer.gui.record_dialogs import ClassDialog
-
-        dialog = ClassDialog(self.ctx, parent=self)
-        if dialog.exec() and dialog.saved_id:
-            self.select_id(dialog.saved_id)
-
-    def delete_record(self, record_id: int) -> None:
-        with self.ctx.register.session() as s:
-            c = s.get(TrainingClass, record_id)
-            label = f"{c.code} {c.name}"
-        delete_with_confirmation(self, self.ctx, TrainingClass, record_id, label, "training_class")
+# --- classes: gui/classes_page.py (the class register paints before the models are mapped) ----
 
 
 # --- trainees (paged in SQL) ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 
 from zunyi_trainer import idcard
 from zunyi_trainer.i18n import language
-from zunyi_trainer.models import Education, Sex, Trainee, TraineeCategory
+from zunyi_trainer.models import Education, Sex, TraineeCategory
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -230,22 +230,32 @@ TRAINEE_COLUMNS = (
 
 _POSITION = {c.key: i + 1 for i, c in enumerate(TRAINEE_COLUMNS)}  # after the id, in trainee_query's order
 
-_SORTABLE = {
-    "name": Trainee.name,
-    "id_number": Trainee.id_number,
-    "sex": Trainee.sex,
-    "birth_date": Trainee.birth_date,
-    "phone": Trainee.phone,
-    "education": Trainee.education,
-    "category": Trainee.category,
-    "employer": Trainee.employer,
-    "household_address": Trainee.household_address,
-}
+
+@functools.cache
+def _sortable() -> dict[str, sa.ColumnElement]:
+    """The trainee columns by key (the models are mapped on first use, not when a page module is
+    imported: the class register paints before they are)."""
+    from zunyi_trainer.models import Trainee
+
+    return {
+        "id": Trainee.id,
+        "name": Trainee.name,
+        "id_number": Trainee.id_number,
+        "sex": Trainee.sex,
+        "birth_date": Trainee.birth_date,
+        "phone": Trainee.phone,
+        "education": Trainee.education,
+        "category": Trainee.category,
+        "employer": Trainee.employer,
+        "household_address": Trainee.household_address,
+    }
 
 
 def trainee_query(needle: str = "", filters: dict[str, str] | None = None) -> sa.Select:
     """The trainee register's rows as a query: a substring search on name, ID number and phone
     (LIKE, so SQLite scans at C speed) and exact filters on sex, category and education."""
+    from zunyi_trainer.models import Trainee
+
     # Enum and date columns come back as their stored text: converting 200 rows to Python enums
     # and dates costs more than the query; the list converts only what it paints.
     raw = [Trainee.sex, Trainee.birth_date, Trainee.education, Trainee.category]
@@ -271,7 +281,7 @@ def trainee_query(needle: str = "", filters: dict[str, str] | None = None) -> sa
         )
     for key, value in (filters or {}).items():
         if value:
-            q = q.where(_SORTABLE[key] == value)
+            q = q.where(_sortable()[key] == value)
     return q
 
 
@@ -286,8 +296,8 @@ def _statements(needle: str, filters: tuple, order_key: str, descending: bool, p
     the statement object)."""
     base = trainee_query(needle, dict(filters))
     count = sa.select(sa.func.count()).select_from(base.subquery())
-    column = _SORTABLE[order_key]
-    ordered = base.order_by(column.desc() if descending else column, Trainee.id)
+    column = _sortable()[order_key]
+    ordered = base.order_by(column.desc() if descending else column, _sortable()["id"])
     return count, ordered.limit(page).offset(sa.bindparam("page_offset", type_=sa.Integer))
 
 
@@ -345,8 +355,8 @@ class TraineeSqlModel(QAbstractTableModel):
 
     def order_clause(self) -> tuple:
         key, descending = self._order
-        column = _SORTABLE[key]
-        return (column.desc() if descending else column, Trainee.id)
+        column = _sortable()[key]
+        return (column.desc() if descending else column, _sortable()["id"])
 
     def _page(
         self, conn: sa.Connection, offset: int, needle: str | None = None, filters: dict[str, Any] | None = None

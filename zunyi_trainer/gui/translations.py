@@ -58,10 +58,13 @@ class SourceTextTranslator(QTranslator):
 
     Qt's own contexts (``Q…``) are not answered: Qt asks every translator for its own strings too (a
     ``QGuiApplication`` string before the first paint), and those never need this catalogue. It is
-    given as a ``.ts`` file and read on the first string that does need it, not at every start."""
+    given as a ``.ts`` file and read on the first string that does need it, not at every start; a
+    base class's string is first looked up in the compiled ``.qm`` (``compiled``), which needs no
+    reading at all."""
 
-    def __init__(self, catalogue: Path | dict[str, dict[str, str]], parent=None) -> None:
+    def __init__(self, catalogue: Path | dict[str, dict[str, str]], parent=None, *, compiled: QTranslator | None = None) -> None:
         super().__init__(parent)
+        self._compiled = compiled  # the .qm: a base class's string is looked up there first
         self._catalogue = catalogue
         self._table = catalogue if isinstance(catalogue, dict) else None
         self._bases: dict[str, list[str] | None] = {}
@@ -91,6 +94,13 @@ class SourceTextTranslator(QTranslator):
         bases = self._bases_of(context)
         if bases is None:
             return None
+        if self._compiled is not None:  # the nearest base class's string, from the compiled catalogue
+            for base in bases:
+                if base.startswith("Q"):
+                    break  # Qt's own classes from here on
+                text = self._compiled.translate(base, source_text, disambiguation, n)
+                if text:
+                    return text
         found = self.table.get(source_text)
         if not found:
             return None

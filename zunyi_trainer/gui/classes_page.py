@@ -1,0 +1,137 @@
+"""The class register (培训班): the page a school works in most, often the one remembered from the
+last session and so the first painted. It reads its rows with plain SQL tables and imports no
+mapped model until a record is opened (the models are mapped after the first paint; see
+``zunyi_trainer.models``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from zunyi_trainer.gui.register_page import RegisterPage
+from zunyi_trainer.gui.register_page import registers_tr as tr
+from zunyi_trainer.gui.table_models import Column, Row
+from zunyi_trainer.models import ClassStatus, Funding, Industry, Level, TrainingMode, TrainingType
+
+
+class ClassesPage(RegisterPage):
+    page_key = "classes"
+    tables = ("training_class", "enrollment", "class_session", "institution")
+    filter_keys = ("status", "trade", "year", "funding")
+
+    def columns(self) -> Sequence[Column]:
+        return (
+            Column("code", tr("Code")),
+            Column("name", tr("Name")),
+            Column("trade", tr("Trade")),
+            Column("industry", tr("Industry")),
+            Column("level", tr("Level")),
+            Column("training_type", tr("Training type")),
+            Column("mode", tr("Mode"), hidden=True),
+            Column("funding", tr("Funding")),
+            Column("status", tr("Status")),
+            Column("start", tr("Starts")),
+            Column("end", tr("Ends")),
+            Column("year", tr("Year"), hidden=True),
+            Column("enrolled", tr("Trainees"), numeric=True),
+            Column("periods", tr("Periods"), numeric=True),
+            Column("venue", tr("Venue"), hidden=True),
+            Column("approval_no", tr("Approval no.")),
+        )
+
+    def load_rows(self, s) -> list[Row]:
+        """One Core query (the class, its trade and venue, trainees and periods) on plain tables: no
+        ORM objects for a thousand classes, and no mapped models, before the window can paint."""
+        c = sa.table(
+            "training_class",
+            *(sa.column(n) for n in ("id", "code", "name", "trade_id", "venue_id", "level", "training_type")),
+            *(sa.column(n) for n in ("mode", "funding", "status", "approval_no")),
+            sa.column("start_date", sa.Date),
+            sa.column("end_date", sa.Date),
+        )
+        trade = sa.table("trade", sa.column("id"), sa.column("name"), sa.column("industry"))
+        venue = sa.table("venue", sa.column("id"), sa.column("name"))
+        enrollment = sa.table("enrollment", sa.column("class_id"), sa.column("withdrawn_on"))
+        session = sa.table("class_session", sa.column("class_id"), sa.column("periods"))
+        enrolled = (
+            sa.select(enrollment.c.class_id, sa.func.count().label("n"))
+            .where(enrollment.c.withdrawn_on.is_(None))
+            .group_by(enrollment.c.class_id)
+            .subquery()
+        )
+        periods = sa.select(session.c.class_id, sa.func.sum(session.c.periods).label("n")).group_by(session.c.class_id).subquery()
+        q = (
+            sa.select(
+                c.c.id,
+                c.c.code,
+                c.c.name,
+                trade.c.name.label("trade"),
+                trade.c.industry,
+                c.c.level,
+                c.c.training_type,
+                c.c.mode,
+                c.c.funding,
+                c.c.status,
+                c.c.start_date,
+                c.c.end_date,
+                c.c.approval_no,
+                venue.c.name.label("venue"),
+                sa.func.coalesce(enrolled.c.n, 0).label("enrolled"),
+                sa.func.coalesce(periods.c.n, 0).label("periods"),
+            )
+            .join(trade, trade.c.id == c.c.trade_id)
+            .outerjoin(venue, venue.c.id == c.c.venue_id)
+            .outerjoin(enrolled, enrolled.c.class_id == c.c.id)
+            .outerjoin(periods, periods.c.class_id == c.c.id)
+        )
+        order = {status: i for i, status in enumerate(ClassStatus)}
+        rows = []
+        for r in s.connection().execute(q):
+            status = ClassStatus(r.status)
+            rows.append(
+                Row(
+                    r.id,
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "trade": r.trade,
+                        "industry": Industry(r.industry).label,
+                        "level": Level(r.level).label,
+                        "training_type": TrainingType(r.training_type).label,
+                        "mode": TrainingMode(r.mode).label if r.mode else "",
+                        "funding": Funding(r.funding).label,
+                        "status": status.label,
+                        "start": r.start_date.isoformat(),
+                        "end": r.end_date.isoformat(),
+                        "year": str(r.start_date.year),
+                        "enrolled": str(r.enrolled),
+                        "periods": str(r.periods),
+                        "venue": r.venue or "",
+                        "approval_no": r.approval_no,
+                    },
+                    sort={"enrolled": r.enrolled, "periods": r.periods, "status": order[status]},
+                )
+            )
+        return rows
+
+    def open_record(self, record_id: int) -> None:
+        from zunyi_trainer.gui.class_detail import ClassDetailWindow
+
+        ClassDetailWindow.open_for(self.ctx, record_id, self.window())
+
+    def new_record(self) -> None:
+        from zunyi_trainer.gui.record_dialogs import ClassDialog
+
+        dialog = ClassDialog(self.ctx, parent=self)
+        if dialog.exec() and dialog.saved_id:
+            self.select_id(dialog.saved_id)
+
+    def delete_record(self, record_id: int) -> None:
+        from zunyi_trainer.gui.register_pages import delete_with_confirmation
+        from zunyi_trainer.models import TrainingClass
+
+        with self.ctx.register.session() as s:
+            c = s.get(TrainingClass, record_id)
+            label = f"{c.code} {c.name}"
+        delete_with_confirmation(self, self.ctx, TrainingClass, record_id, label, "training_class")
