@@ -460,3 +460,35 @@ def test_damage_found_by_the_background_check_is_said_at_once(qtbot, zh_app, dat
         register.close()
     with pytest.raises(RegisterDamaged):  # the next start refuses the file and offers the backup
         open_register(data_dir)
+
+
+def test_the_class_register_rows_say_what_the_records_hold(window, demo_ctx):
+    """The class page reads its rows with plain SQL (it paints before the models are mapped): each
+    row says what the class's record says, labels, dates and counts included."""
+    from zunyi_trainer.models import TrainingClass
+
+    rows = {row.id: row for row in window.pages["classes"].model.rows}
+    with demo_ctx.register.session() as s:
+        classes = s.scalars(sa.select(TrainingClass)).all()
+        assert len(rows) == len(classes)
+        for c in classes:
+            values = rows[c.id].values
+            expected = {
+                "code": c.code,
+                "name": c.name,
+                "trade": c.trade.name,
+                "industry": c.trade.industry.label,
+                "level": c.level.label,
+                "training_type": c.training_type.label,
+                "mode": c.mode.label if c.mode else "",
+                "funding": c.funding.label,
+                "status": c.status.label,
+                "start": c.start_date.isoformat(),
+                "end": c.end_date.isoformat(),
+                "year": str(c.start_date.year),
+                "enrolled": str(sum(1 for e in c.enrollments if e.withdrawn_on is None)),
+                "periods": str(sum(x.periods for x in c.sessions)),
+                "venue": c.venue.name if c.venue else "",
+                "approval_no": c.approval_no,
+            }
+            assert values == expected, c.code

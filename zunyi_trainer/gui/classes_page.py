@@ -47,8 +47,8 @@ class ClassesPage(RegisterPage):
             "training_class",
             *(sa.column(n) for n in ("id", "code", "name", "trade_id", "venue_id", "level", "training_type")),
             *(sa.column(n) for n in ("mode", "funding", "status", "approval_no")),
-            sa.column("start_date", sa.Date),
-            sa.column("end_date", sa.Date),
+            sa.column("start_date"),
+            sa.column("end_date"),
         )
         trade = sa.table("trade", sa.column("id"), sa.column("name"), sa.column("industry"))
         venue = sa.table("venue", sa.column("id"), sa.column("name"))
@@ -85,32 +85,44 @@ class ClassesPage(RegisterPage):
             .outerjoin(enrolled, enrolled.c.class_id == c.c.id)
             .outerjoin(periods, periods.c.class_id == c.c.id)
         )
-        order = {status: i for i, status in enumerate(ClassStatus)}
+
+        # Labels by stored value, looked up once per value rather than an enum made per cell; dates
+        # as stored (ISO text on SQLite, a date on PostgreSQL: str() gives the same).
+        def by_value(kind) -> dict:
+            return {m.value: m.label for m in kind}
+
+        industry, level, training_type, mode, funding, status_label = map(
+            by_value, (Industry, Level, TrainingType, TrainingMode, Funding, ClassStatus)
+        )
+        order = {m.value: i for i, m in enumerate(ClassStatus)}
         rows = []
-        for r in s.connection().execute(q):
-            status = ClassStatus(r.status)
+        for (
+            class_id, code, name, trade_name, industry_v, level_v, type_v, mode_v, funding_v, status_v,
+            start, end, approval_no, venue_name, enrolled_n, periods_n,
+        ) in s.connection().execute(q):  # fmt: skip
+            start, end = str(start), str(end)
             rows.append(
                 Row(
-                    r.id,
+                    class_id,
                     {
-                        "code": r.code,
-                        "name": r.name,
-                        "trade": r.trade,
-                        "industry": Industry(r.industry).label,
-                        "level": Level(r.level).label,
-                        "training_type": TrainingType(r.training_type).label,
-                        "mode": TrainingMode(r.mode).label if r.mode else "",
-                        "funding": Funding(r.funding).label,
-                        "status": status.label,
-                        "start": r.start_date.isoformat(),
-                        "end": r.end_date.isoformat(),
-                        "year": str(r.start_date.year),
-                        "enrolled": str(r.enrolled),
-                        "periods": str(r.periods),
-                        "venue": r.venue or "",
-                        "approval_no": r.approval_no,
+                        "code": code,
+                        "name": name,
+                        "trade": trade_name,
+                        "industry": industry[industry_v],
+                        "level": level[level_v],
+                        "training_type": training_type[type_v],
+                        "mode": mode[mode_v] if mode_v else "",
+                        "funding": funding[funding_v],
+                        "status": status_label[status_v],
+                        "start": start,
+                        "end": end,
+                        "year": start[:4],
+                        "enrolled": str(enrolled_n),
+                        "periods": str(periods_n),
+                        "venue": venue_name or "",
+                        "approval_no": approval_no,
                     },
-                    sort={"enrolled": r.enrolled, "periods": r.periods, "status": order[status]},
+                    sort={"enrolled": enrolled_n, "periods": periods_n, "status": order[status_v]},
                 )
             )
         return rows
