@@ -33,6 +33,7 @@ from zunyi_trainer.gui.table_models import ID_ROLE, Column, RecordTableModel, Re
 log = logging.getLogger(__name__)
 
 SIZE_SAMPLE_ROWS = 200  # rows whose texts size the columns when a register is first loaded
+MEASURED_TEXTS = 8  # of those, the longest (by characters) are measured with the font
 CELL_PADDING = 8  # a cell's margins around its text, as the default delegate draws it
 
 
@@ -216,7 +217,9 @@ class RegisterPage(QWidget):
         sample = self.model.rows[:SIZE_SAMPLE_ROWS]
         for i, column in enumerate(self.model.columns):
             texts = {row.values.get(column.key, "") for row in sample}
-            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0) + CELL_PADDING
+            # The longest texts by characters hold the widest: measure a few, not all 200.
+            longest = sorted(texts, key=len, reverse=True)[:MEASURED_TEXTS]
+            widest = max((metrics.horizontalAdvance(text) for text in longest), default=0) + CELL_PADDING
             self.view.setColumnWidth(i, min(max(widest, header.sectionSizeHint(i)) + 16, 320))
 
     def _refresh_filter_options(self) -> None:
