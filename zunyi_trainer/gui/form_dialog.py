@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from zunyi_trainer.errors import ValidationError, ZunyiError
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.records import yuan_to_fen
 from zunyi_trainer.models.enums import LabeledEnum
 
 log = logging.getLogger(__name__)
@@ -146,6 +145,8 @@ class FormDialog(QDialog):
             elif isinstance(w, QSpinBox):
                 out[name] = w.value()
             elif isinstance(w, QDoubleSpinBox):
+                from zunyi_trainer.gui.records import yuan_to_fen  # its module maps the models
+
                 out[name] = yuan_to_fen(round(w.value(), 2)) if name.endswith("_fen") else round(w.value(), 2)
             elif isinstance(w, QPlainTextEdit):
                 out[name] = w.toPlainText()

@@ -41,7 +41,7 @@ PAGE_KEYS = ("overview", "classes", "trainees", "teachers", "facilities", "submi
 PAGE_CLASSES = {
     "overview": ("zunyi_trainer.gui.overview_page", "OverviewPage"),
     "classes": ("zunyi_trainer.gui.classes_page", "ClassesPage"),
-    "trainees": ("zunyi_trainer.gui.register_pages", "TraineesPage"),
+    "trainees": ("zunyi_trainer.gui.trainees_page", "TraineesPage"),
     "teachers": ("zunyi_trainer.gui.register_pages", "TeachersPage"),
     "facilities": ("zunyi_trainer.gui.register_pages", "FacilitiesPage"),
     "submission": ("zunyi_trainer.gui.submission_page", "SubmissionPage"),
