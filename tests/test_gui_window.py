@@ -242,6 +242,10 @@ def test_trainee_search_runs_off_the_ui_thread_and_drops_a_stale_result(qtbot, d
     demo_ctx.runner = TaskRunner(pool=pool, write_pool=pool)
     page = TraineesPage(demo_ctx)
     qtbot.addWidget(page)
+    assert not pool.waiting  # the first search waits for the page's first paint
+    page.show()
+    qtbot.waitUntil(lambda: len(pool.waiting) == 1)
+    assert page.sql_model.rowCount() == 0  # nothing read on the UI thread meanwhile (no fetchMore, no sort)
     pool.waiting.pop().run()  # the first load
     everyone = page.sql_model.total
     page.search.setText("石")
@@ -345,6 +349,7 @@ def test_trainee_search_with_real_threads_shows_the_result(qtbot, demo_ctx):
     demo_ctx.runner = TaskRunner(pool=pool)
     page = TraineesPage(demo_ctx)
     qtbot.addWidget(page)
+    page.show()
     qtbot.waitUntil(lambda: page.sql_model.total > 0, timeout=10_000)
     with demo_ctx.register.session() as s:
         someone = s.scalars(sa.select(Trainee).order_by(Trainee.id.desc())).first()

@@ -315,7 +315,9 @@ class TraineeSqlModel(QAbstractTableModel):
         self._needle = ""
         self._filters: dict[str, str] = {}
         self._order: tuple[str, bool] = ("name", False)
-        self._exhausted = False
+        # Nothing to fetch until a search is in: a view asks for more as soon as it is shown, and
+        # the page's first search runs on a worker (a query here would run on the UI thread).
+        self._exhausted = True
         self.total = 0
 
     # -- querying
@@ -383,7 +385,10 @@ class TraineeSqlModel(QAbstractTableModel):
         self._exhausted = len(self.rows) >= self.total
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._order = (self.columns[column].key, order == Qt.SortOrder.DescendingOrder)
+        wanted = (self.columns[column].key, order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._order:
+            return  # the view showing its sort indicator (the page's first search is on a worker)
+        self._order = wanted
         self.reload()
 
     # -- model
