@@ -18,6 +18,7 @@ from zunyi_trainer.models import ClassStatus, Funding, Industry, Level, Training
 class ClassesPage(RegisterPage):
     page_key = "classes"
     tables = ("training_class", "enrollment", "class_session", "institution")
+    record_dialog, record_model = "ClassDialog", "TrainingClass"
     filter_keys = ("status", "trade", "year", "funding")
 
     def columns(self) -> Sequence[Column]:
@@ -132,18 +133,5 @@ class ClassesPage(RegisterPage):
 
         ClassDetailWindow.open_for(self.ctx, record_id, self.window())
 
-    def new_record(self) -> None:
-        from zunyi_trainer.gui.record_dialogs import ClassDialog
-
-        dialog = ClassDialog(self.ctx, parent=self)
-        if dialog.exec() and dialog.saved_id:
-            self.select_id(dialog.saved_id)
-
-    def delete_record(self, record_id: int) -> None:
-        from zunyi_trainer.gui.register_pages import delete_with_confirmation
-        from zunyi_trainer.models import TrainingClass
-
-        with self.ctx.register.session() as s:
-            c = s.get(TrainingClass, record_id)
-            label = f"{c.code} {c.name}"
-        delete_with_confirmation(self, self.ctx, TrainingClass, record_id, label, "training_class")
+    def record_label(self, record) -> str:
+        return f"{record.code} {record.name}"

@@ -74,14 +74,35 @@ class RegisterPage(QWidget):
     def load_rows(self, session) -> list[Row]:
         raise NotImplementedError
 
+    #: The record's form (a class of gui.record_dialogs) and its mapped class (of zunyi_trainer.models),
+    #: by name: opening, creating and deleting go through them, imported on first use.
+    record_dialog = ""
+    record_model = ""
+
+    def record_label(self, record) -> str:
+        """How the question before deleting names the record."""
+        return record.name
+
+    def _dialog_class(self) -> type:
+        from zunyi_trainer.gui import record_dialogs
+
+        return getattr(record_dialogs, self.record_dialog)
+
     def open_record(self, record_id: int) -> None:
-        raise NotImplementedError
+        self._dialog_class()(self.ctx, record_id, self).exec()
 
     def new_record(self) -> None:
-        raise NotImplementedError
+        dialog = self._dialog_class()(self.ctx, parent=self)
+        if dialog.exec() and dialog.saved_id:
+            self.select_id(dialog.saved_id)
 
     def delete_record(self, record_id: int) -> None:
-        raise NotImplementedError
+        from zunyi_trainer import models
+
+        model = getattr(models, self.record_model)
+        with self.ctx.register.session() as s:
+            label = self.record_label(s.get(model, record_id))
+        delete_with_confirmation(self, self.ctx, model, record_id, label, model.__tablename__)
 
     # -- building
 
@@ -359,3 +380,37 @@ class RegisterPage(QWidget):
 
     def export_name(self) -> str:
         return self.windowTitle() or self.page_key
+
+
+def delete_with_confirmation(page: QWidget, ctx: AppContext, model: type, record_id: int, label: str, table: str) -> bool:
+    """Ask before deleting, saying what else would go with the record; refuse with the reason
+    when the register does not allow it. Returns whether the record was deleted."""
+    from zunyi_trainer.gui import records  # its module maps the models
+    from zunyi_trainer.gui.form_dialog import wait_for_write_message
+
+    tr = registers_tr  # lupdate reads tr("…") calls: the strings stay in the catalogue
+
+    if ctx.runner.writing:
+        messages.inform(page, tr("Please wait"), wait_for_write_message())
+        return False
+    with ctx.register.session() as s:
+        obj = s.get(model, record_id)
+        if obj is None:
+            return False
+        impact = records.deletion_impact(s, obj)
+    if impact.blocker:
+        messages.inform(page, tr("Cannot delete"), impact.blocker)
+        return False
+    question = tr("Delete “%1”? This cannot be undone.").replace("%1", label)
+    if impact.consequences:
+        question += "\n\n" + tr("These go with it:") + "\n" + "\n".join(f"• {c}" for c in impact.consequences)
+    if not messages.confirm(page, tr("Delete"), question, destructive=True):
+        return False
+    try:
+        with ctx.register.transaction() as s:
+            records.delete_record(s, s.get(model, record_id))
+    except Exception as exc:
+        messages.show_error(page, exc)
+        return False
+    ctx.changed(table)
+    return True

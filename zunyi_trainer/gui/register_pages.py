@@ -10,10 +10,9 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import selectinload
 
 from zunyi_trainer import idcard
-from zunyi_trainer.gui import messages, records
+from zunyi_trainer.gui import records
 from zunyi_trainer.gui.classes_page import ClassesPage  # noqa: F401  (the registers, in one place)
 from zunyi_trainer.gui.context import AppContext
-from zunyi_trainer.gui.form_dialog import wait_for_write_message
 from zunyi_trainer.gui.register_page import RegisterPage
 from zunyi_trainer.gui.register_page import registers_tr as tr
 from zunyi_trainer.gui.table_models import Column, Row
@@ -27,35 +26,6 @@ from zunyi_trainer.models import (
     Venue,
 )
 from zunyi_trainer.timeutil import today_local
-
-
-def delete_with_confirmation(page: QWidget, ctx: AppContext, model: type, record_id: int, label: str, table: str) -> bool:
-    """Ask before deleting, saying what else would go with the record; refuse with the reason
-    when the register does not allow it. Returns whether the record was deleted."""
-    if ctx.runner.writing:
-        messages.inform(page, tr("Please wait"), wait_for_write_message())
-        return False
-    with ctx.register.session() as s:
-        obj = s.get(model, record_id)
-        if obj is None:
-            return False
-        impact = records.deletion_impact(s, obj)
-    if impact.blocker:
-        messages.inform(page, tr("Cannot delete"), impact.blocker)
-        return False
-    question = tr("Delete “%1”? This cannot be undone.").replace("%1", label)
-    if impact.consequences:
-        question += "\n\n" + tr("These go with it:") + "\n" + "\n".join(f"• {c}" for c in impact.consequences)
-    if not messages.confirm(page, tr("Delete"), question, destructive=True):
-        return False
-    try:
-        with ctx.register.transaction() as s:
-            records.delete_record(s, s.get(model, record_id))
-    except Exception as exc:
-        messages.show_error(page, exc)
-        return False
-    ctx.changed(table)
-    return True
 
 
 def _money(fen: int) -> str:
@@ -74,6 +44,7 @@ def _money(fen: int) -> str:
 class TeachersPage(RegisterPage):
     page_key = "teachers"
     tables = ("teacher", "qualification")
+    record_dialog, record_model = "TeacherDialog", "Teacher"
     filter_keys = ("employment", "qualification_state")
 
     def columns(self) -> Sequence[Column]:
@@ -132,23 +103,6 @@ class TeachersPage(RegisterPage):
             )
         return rows
 
-    def open_record(self, record_id: int) -> None:
-        from zunyi_trainer.gui.record_dialogs import TeacherDialog
-
-        TeacherDialog(self.ctx, record_id, self).exec()
-
-    def new_record(self) -> None:
-        from zunyi_trainer.gui.record_dialogs import TeacherDialog
-
-        dialog = TeacherDialog(self.ctx, parent=self)
-        if dialog.exec() and dialog.saved_id:
-            self.select_id(dialog.saved_id)
-
-    def delete_record(self, record_id: int) -> None:
-        with self.ctx.register.session() as s:
-            label = s.get(Teacher, record_id).name
-        delete_with_confirmation(self, self.ctx, Teacher, record_id, label, "teacher")
-
 
 # --- venues, equipment, spend -----------------------------------------------------------------
 
@@ -156,6 +110,7 @@ class TeachersPage(RegisterPage):
 class VenuesPage(RegisterPage):
     page_key = "venues"
     tables = ("venue", "equipment")
+    record_dialog, record_model = "VenueDialog", "Venue"
     filter_keys = ("kind",)
 
     def columns(self) -> Sequence[Column]:
@@ -188,25 +143,11 @@ class VenuesPage(RegisterPage):
             for v in s.scalars(sa.select(Venue))
         ]
 
-    def open_record(self, record_id: int) -> None:
-        from zunyi_trainer.gui.record_dialogs import VenueDialog
-
-        VenueDialog(self.ctx, record_id, self).exec()
-
-    def new_record(self) -> None:
-        from zunyi_trainer.gui.record_dialogs import VenueDialog
-
-        VenueDialog(self.ctx, parent=self).exec()
-
-    def delete_record(self, record_id: int) -> None:
-        with self.ctx.register.session() as s:
-            label = s.get(Venue, record_id).name
-        delete_with_confirmation(self, self.ctx, Venue, record_id, label, "venue")
-
 
 class EquipmentPage(RegisterPage):
     page_key = "equipment"
     tables = ("equipment", "venue", "equipment_spend")
+    record_dialog, record_model = "EquipmentDialog", "Equipment"
     filter_keys = ("status", "venue")
 
     def columns(self) -> Sequence[Column]:
@@ -240,25 +181,11 @@ class EquipmentPage(RegisterPage):
             for e in s.scalars(sa.select(Equipment).options(selectinload(Equipment.venue)))
         ]
 
-    def open_record(self, record_id: int) -> None:
-        from zunyi_trainer.gui.record_dialogs import EquipmentDialog
-
-        EquipmentDialog(self.ctx, record_id, self).exec()
-
-    def new_record(self) -> None:
-        from zunyi_trainer.gui.record_dialogs import EquipmentDialog
-
-        EquipmentDialog(self.ctx, parent=self).exec()
-
-    def delete_record(self, record_id: int) -> None:
-        with self.ctx.register.session() as s:
-            label = s.get(Equipment, record_id).name
-        delete_with_confirmation(self, self.ctx, Equipment, record_id, label, "equipment")
-
 
 class SpendPage(RegisterPage):
     page_key = "spend"
     tables = ("equipment_spend", "equipment", "attachment")
+    record_dialog, record_model = "SpendDialog", "EquipmentSpend"
     filter_keys = ("kind", "year", "documented")
 
     def columns(self) -> Sequence[Column]:
@@ -295,21 +222,8 @@ class SpendPage(RegisterPage):
             for sp in s.scalars(sa.select(EquipmentSpend).options(selectinload(EquipmentSpend.equipment)))
         ]
 
-    def open_record(self, record_id: int) -> None:
-        from zunyi_trainer.gui.record_dialogs import SpendDialog
-
-        SpendDialog(self.ctx, record_id, self).exec()
-
-    def new_record(self) -> None:
-        from zunyi_trainer.gui.record_dialogs import SpendDialog
-
-        SpendDialog(self.ctx, parent=self).exec()
-
-    def delete_record(self, record_id: int) -> None:
-        with self.ctx.register.session() as s:
-            sp = s.get(EquipmentSpend, record_id)
-            label = f"{sp.spent_on} {sp.description}"
-        delete_with_confirmation(self, self.ctx, EquipmentSpend, record_id, label, "equipment_spend")
+    def record_label(self, record) -> str:
+        return f"{record.spent_on} {record.description}"
 
 
 class FacilitiesPage(QWidget):

@@ -21,6 +21,7 @@ class TraineesPage(RegisterPage):
 
     page_key = "trainees"
     tables = ("trainee", "enrollment")
+    record_dialog, record_model = "TraineeDialog", "Trainee"
 
     def __init__(self, ctx, parent=None) -> None:
         # The first search starts once the page is painted: its worker maps the models and scans
@@ -136,21 +137,3 @@ class TraineesPage(RegisterPage):
                     yield [display_trainee_value(k, getattr(r, k)) for k in keys]
 
         return header, rows
-
-    def open_record(self, record_id: int) -> None:
-        from zunyi_trainer.gui.record_dialogs import TraineeDialog
-
-        TraineeDialog(self.ctx, record_id, self).exec()
-
-    def new_record(self) -> None:
-        from zunyi_trainer.gui.record_dialogs import TraineeDialog
-
-        TraineeDialog(self.ctx, parent=self).exec()
-
-    def delete_record(self, record_id: int) -> None:
-        from zunyi_trainer.gui.register_pages import delete_with_confirmation
-        from zunyi_trainer.models import Trainee
-
-        with self.ctx.register.session() as s:
-            label = s.get(Trainee, record_id).name
-        delete_with_confirmation(self, self.ctx, Trainee, record_id, label, "trainee")
