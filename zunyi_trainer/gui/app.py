@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -19,6 +19,7 @@ from zunyi_trainer.errors import RegisterDamaged, RegisterLocked, RegisterTooNew
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext, open_settings
 from zunyi_trainer.gui.logfile import setup_logging
+from zunyi_trainer.gui.messages import tr
 from zunyi_trainer.gui.translations import CATALOGUE, SourceTextTranslator
 from zunyi_trainer.i18n import set_language
 
@@ -26,10 +27,6 @@ log = logging.getLogger(__name__)
 
 SCREENSHOT_SIZE = (1366, 860)
 DEFERRED_CHECK_DELAY_MS = 1500  # the first page loads its rows before the register's check reads the disk
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("", text)  # lupdate files a module-level tr() under no context
 
 
 # --- application and translations -------------------------------------------------------------

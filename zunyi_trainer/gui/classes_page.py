@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from zunyi_trainer.gui.messages import tr
 from zunyi_trainer.gui.register_page import RegisterPage
-from zunyi_trainer.gui.register_page import registers_tr as tr
 from zunyi_trainer.gui.table_models import Column, Row
 from zunyi_trainer.models import ClassStatus, Funding, Industry, Level, TrainingMode, TrainingType
 

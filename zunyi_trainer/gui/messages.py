@@ -17,7 +17,9 @@ log = logging.getLogger("zunyi_trainer.gui")
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("", text)  # lupdate files a module-level tr() under no context
+    """A string of the app's module-level code: lupdate files a plain ``tr("…")`` call under the
+    empty context, so it is looked up there (every module imports this one, spelled ``tr``)."""
+    return QCoreApplication.translate("", text)
 
 
 def error_sentence(exc: BaseException) -> str:

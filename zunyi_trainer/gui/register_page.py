@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from zunyi_trainer.gui import messages
 from zunyi_trainer.gui.context import AppContext
+from zunyi_trainer.gui.messages import tr
 from zunyi_trainer.gui.table_models import ID_ROLE, Column, RecordTableModel, RegisterFilterProxy, Row
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,6 @@ log = logging.getLogger(__name__)
 SIZE_SAMPLE_ROWS = 200  # rows whose texts size the columns when a register is first loaded
 MEASURED_TEXTS = 8  # of those, the longest (by characters) are measured with the font
 CELL_PADDING = 8  # a cell's margins around its text, as the default delegate draws it
-
-
-def registers_tr(text: str) -> str:
-    """The registers' own strings (column titles, filters), under one translation context."""
-    return QCoreApplication.translate("", text)  # lupdate files a module-level tr() under no context
 
 
 class RegisterPage(QWidget):
@@ -387,8 +383,6 @@ def delete_with_confirmation(page: QWidget, ctx: AppContext, model: type, record
     when the register does not allow it. Returns whether the record was deleted."""
     from zunyi_trainer.gui import records  # its module maps the models
     from zunyi_trainer.gui.form_dialog import wait_for_write_message
-
-    tr = registers_tr  # lupdate reads tr("…") calls: the strings stay in the catalogue
 
     if ctx.runner.writing:
         messages.inform(page, tr("Please wait"), wait_for_write_message())

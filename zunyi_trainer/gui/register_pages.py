@@ -13,8 +13,8 @@ from zunyi_trainer import idcard
 from zunyi_trainer.gui import records
 from zunyi_trainer.gui.classes_page import ClassesPage  # noqa: F401  (the registers, in one place)
 from zunyi_trainer.gui.context import AppContext
+from zunyi_trainer.gui.messages import tr
 from zunyi_trainer.gui.register_page import RegisterPage
-from zunyi_trainer.gui.register_page import registers_tr as tr
 from zunyi_trainer.gui.table_models import Column, Row
 from zunyi_trainer.gui.trainees_page import TraineesPage  # noqa: F401
 from zunyi_trainer.models import (

@@ -10,8 +10,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel
 
 from zunyi_trainer.gui.form_dialog import combo_value, fill_enum
+from zunyi_trainer.gui.messages import tr
 from zunyi_trainer.gui.register_page import RegisterPage
-from zunyi_trainer.gui.register_page import registers_tr as tr
 from zunyi_trainer.gui.table_models import Column, TraineeSqlModel
 from zunyi_trainer.models import Education, Sex, TraineeCategory
 

@@ -77,7 +77,7 @@ class SourceTextTranslator(QTranslator):
 
     def _bases_of(self, context: str) -> list[str] | None:
         """The names of the base classes of the class ``context`` (none for a context that is not a
-        class: the module-level ``tr()`` of ``App``, ``Errors``…); None for Qt's own contexts."""
+        class); None for Qt's own contexts."""
         if context in self._bases:
             return self._bases[context]
         if context[:1] == "Q" and context[1:2].isupper():
