@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QPaintEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import selectinload
 
 from zunyi_trainer.gui.context import AppContext
+from zunyi_trainer.gui.tasks import after_paint
 from zunyi_trainer.reference import county_name
 from zunyi_trainer.timeutil import LOCAL_TZ, today_local
 
@@ -189,7 +190,6 @@ class OverviewPage(QWidget):
         self._pending: set[str] = set()  # parts of the running pass still to arrive
         self._alerts: Any = ()
         self._charts_built = False
-        self._reload_after_paint = False
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -285,16 +285,9 @@ class OverviewPage(QWidget):
             self._reload_timer.stop()
             # Start the workers once the page is painted: while they run Python, the UI thread waits
             # for Python's lock at every step of its first paint (≈ 0.15 s of a start on a large register).
-            self._reload_after_paint = True
             self._show_heading()
             self.state_label.setText(self.tr("Computing the figures…"))
-            self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self._reload_after_paint:
-            self._reload_after_paint = False
-            QTimer.singleShot(0, self._reload_if_stale)
+            after_paint(self, self._reload_if_stale)
 
     def _reload_if_stale(self) -> None:
         if self._stale and self.isVisible():

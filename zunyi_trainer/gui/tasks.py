@@ -15,12 +15,34 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from zunyi_trainer.gui import messages
 
 log = logging.getLogger(__name__)
+
+
+class _AfterPaint(QObject):
+    def __init__(self, widget: QWidget, callback: Callable[[], Any]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+            self.deleteLater()
+        return False
+
+
+def after_paint(widget: QWidget, callback: Callable[[], Any]) -> None:
+    """Call ``callback`` once ``widget`` has been painted (a zero timer after its next paint).
+
+    For work a page starts when it is first shown: a worker running Python meanwhile makes the
+    UI thread wait for Python's lock at every step of the window's first paint."""
+    _AfterPaint(widget, callback)
 
 
 class Cancelled(Exception):

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHeaderView, QLabel
 
 from zunyi_trainer.gui.form_dialog import combo_value, fill_enum
 from zunyi_trainer.gui.messages import tr
 from zunyi_trainer.gui.register_page import RegisterPage
 from zunyi_trainer.gui.table_models import Column, TraineeSqlModel
+from zunyi_trainer.gui.tasks import after_paint
 from zunyi_trainer.models import Education, Sex, TraineeCategory
 
 
@@ -24,9 +25,7 @@ class TraineesPage(RegisterPage):
     record_dialog, record_model = "TraineeDialog", "Trainee"
 
     def __init__(self, ctx, parent=None) -> None:
-        # The first search starts once the page is painted: its worker maps the models and scans
-        # the register in Python, and would hold up the window's first paint (≈ 0.25 s).
-        self._first_search_on_paint: bool | None = None
+        self._searched = False
         super().__init__(ctx, parent)
 
     def columns(self) -> Sequence[Column]:
@@ -65,24 +64,18 @@ class TraineesPage(RegisterPage):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, width in enumerate((110, 170, 50, 100, 120, 100, 140, 160, 220)):
             self.view.setColumnWidth(i, width)
-        self.view.viewport().installEventFilter(self)
 
     def _sync_hidden(self) -> None:
         pass
 
     def reload(self) -> None:
-        if self._first_search_on_paint is None:  # the page's own first load, while it is built
-            self._first_search_on_paint = True
+        if not self._searched:  # the page's own first load, while it is built
+            # Once its list is painted: the worker maps the models and scans the register in
+            # Python, and would hold up the window's first paint (≈ 0.25 s).
+            self._searched = True
+            after_paint(self.view.viewport(), self._apply_search)
             return
         self._apply_search()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The list's own first paint (after the page's): from then on its worker may run.
-        if event.type() == QEvent.Type.Paint and self._first_search_on_paint:
-            self._first_search_on_paint = False
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._apply_search)
-        return super().eventFilter(watched, event)
 
     def _refresh_filter_options(self) -> None:
         pass
