@@ -21,11 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-import sqlalchemy.dialects.sqlite  # see below
+import sqlalchemy.dialects.sqlite  # (see below: imported before Qt)
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from zunyi_trainer import audit, paths, reference  # noqa: F401  (see below)
+from zunyi_trainer import audit, paths, reference
 from zunyi_trainer.backups import BackupInfo, check_file, create_backup, list_backups
 from zunyi_trainer.errors import (
     RegisterDamaged,
@@ -37,9 +37,9 @@ from zunyi_trainer.errors import (
 from zunyi_trainer.i18n import text
 from zunyi_trainer.lockfile import RegisterLock
 
-# The SQLite dialect and the reference data are needed by every opening of a register; imported
-# here, they come in before the desktop app imports Qt, whose import hook then reads the source
-# of every module imported after it (about 15 ms of each start for these).
+# The SQLite dialect and the reference data are needed by every opening of a register: imported
+# here at the top, they come in before the desktop app imports Qt, whose import hook reads the
+# source of every module imported after it (about 15 ms of each start for these).
 
 log = logging.getLogger(__name__)
 
@@ -528,11 +528,9 @@ def open_register(
 def _lacks_reference_data(engine: sa.Engine) -> bool:
     """A trade of the plan is missing (what ``ensure_reference_data`` adds). Asked with plain SQL,
     so the ORM's mappers are set up by the first page's worker, not before the window shows."""
-    from zunyi_trainer.reference import TRADES
-
     with engine.connect() as conn:
         have = set(conn.exec_driver_sql("SELECT code FROM trade").scalars())
-    return not {seed.code for seed in TRADES} <= have
+    return not {seed.code for seed in reference.TRADES} <= have
 
 
 def _bring_to_head(engine: sa.Engine, path: Path, base: Path, existed: bool, report: OpenReport) -> None:
