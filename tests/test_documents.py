@@ -277,3 +277,23 @@ def test_equipment_report_figures_agree_with_the_equipment_rule(demo_register) -
                 rule.target_fen,
                 rule.met,
             )
+
+
+def test_the_findings_checklist_keeps_every_text_inside_its_column(demo_register) -> None:
+    """A rule's code (session.teacher_double_booked) is wider than its 40 mm column at the table's
+    size: it wraps inside the cell rather than running over the border (as it did)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from zunyi_trainer.documents.application import findings_checklist
+    from zunyi_trainer.documents.data import FindingRow
+
+    with demo_register.session() as s:
+        styles = Styles(fonts_for(s))
+    found = [FindingRow("session.teacher_double_booked", "blocks", "教师 龙忠 在同一时间有两个课次。")]
+    (table,) = findings_checklist(found, styles)
+    for row in table._cellvalues[1:]:
+        for value, width in zip(row, table._colWidths, strict=True):
+            if isinstance(value, str):
+                assert stringWidth(value, styles.fonts.body, 8.5) <= width, value
+            else:
+                assert value.wrap(width, 1000)[0] <= width

@@ -171,7 +171,12 @@ def findings_checklist(found: list[data.FindingRow] | None, styles: Styles) -> l
         return [para("（本机未安装规则核查模块，以下核查项请人工填写。）", styles.small)]
     if not found:
         return [para("√ 按本机构设置的规则核查，未发现问题。", styles.body)]
-    rows = [[str(i), SEVERITY.get(f.severity, f.severity), para(f.message, styles.cell), f.code] for i, f in enumerate(found, 1)]
+    # The rule's code in small type, wrapped within its column (session.teacher_double_booked is
+    # wider than 40 mm at the table's size).
+    rows = [
+        [str(i), SEVERITY.get(f.severity, f.severity), para(f.message, styles.cell), para(f.code, styles.small)]
+        for i, f in enumerate(found, 1)
+    ]
     return [
         data_table(
             ["序号", "类别", "核查结果", "代码"],
@@ -406,8 +411,8 @@ def application_story(session, cls: TrainingClass, styles: Styles, found: list[d
             signature_block(
                 styles,
                 [
-                    "□ 同意开班，批文号：____________________　　□ 不同意，理由：",
-                    "",
+                    "□ 同意开班，批文号：____________________",
+                    "□ 不同意，理由：",
                     "",
                     ("经办人：　　　　　　审核人：", "（盖章）"),
                     ("", "年　　月　　日"),
